@@ -1,0 +1,41 @@
+# Réplique — the two commands that matter are `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: install run test lint typecheck unit bench models clean
+
+install: $(STAMP)
+
+# Re-install when the project's dependencies change; offline-safe once installed.
+$(STAMP): pyproject.toml
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+run: install
+	$(BIN)/replique run
+
+lint: install
+	$(BIN)/ruff check bot tests benchmarks
+	$(BIN)/ruff format --check bot tests benchmarks
+
+typecheck: install
+	$(BIN)/mypy
+
+unit: install
+	$(BIN)/pytest -q
+
+test: lint typecheck unit
+
+bench: install
+	$(BIN)/python benchmarks/run.py
+
+# Retrain the shipped default models from bot/nlp/training_data (deterministic, seeded).
+models: install
+	$(BIN)/python -m bot.nlp.build_default
+
+clean:
+	rm -rf $(VENV) var .mypy_cache .pytest_cache .ruff_cache

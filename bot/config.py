@@ -1,0 +1,215 @@
+"""Configuration: secrets from the environment, everything else from ``replique.yml``.
+
+Two sources, on purpose: ``Settings`` reads only environment variables (tokens, secrets, URLs — never
+written to a committed file), and ``AppConfig`` is the brand's ``replique.yml`` (brand, reviewers,
+channels, catalogue, policies). With no ``replique.yml`` Réplique runs the bundled demo brand, so
+``make run`` works on a fresh clone.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from bot.errors import ConfigError
+
+__all__ = [
+    "RESOURCES",
+    "AppConfig",
+    "BrandConfig",
+    "Catalog",
+    "OfferConfig",
+    "PolicyConfig",
+    "Product",
+    "ReviewConfig",
+    "Settings",
+    "load_catalog",
+    "load_config",
+]
+
+#: Files shipped with the package: the demo ``replique.yml`` and ``catalog.yml``.
+RESOURCES = Path(__file__).parent / "resources"
+#: Where the project keeps its runtime files (SQLite store, logs) unless told otherwise.
+VAR_DIR = Path("var")
+
+
+class Settings(BaseSettings):
+    """Environment variables of SPEC.md. Secrets are ``SecretStr`` so they never print or log."""
+
+    model_config = SettingsConfigDict(env_prefix="", case_sensitive=False, extra="ignore")
+
+    telegram_bot_token: SecretStr | None = None
+    telegram_api_url: str = "https://api.telegram.org/bot"
+    telegram_webhook_url: str | None = None
+    telegram_webhook_secret: SecretStr | None = None
+    slack_bot_token: SecretStr | None = None
+    slack_signing_secret: SecretStr | None = None
+    slack_app_token: SecretStr | None = None
+    slack_api_url: str | None = None
+    database_url: str | None = None
+    replique_config: Path | None = None
+    replique_host: str = "127.0.0.1"
+    replique_port: int = 8080
+
+    @property
+    def effective_database_url(self) -> str:
+        """``DATABASE_URL``, or a SQLite file under ``./var/``."""
+        return self.database_url or f"sqlite:///{VAR_DIR / 'replique.db'}"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class BrandConfig(_Strict):
+    name: str = "Café Boréal"
+    #: One sign-off for every language, or one per language code.
+    sign_off: str | dict[str, str] = "L'équipe Café Boréal"
+    timezone: str = "America/Toronto"
+    #: Used when a message is too short to tell its language and the customer is new.
+    default_language: str = "fr"
+    languages: tuple[str, ...] = ("fr", "en")
+
+    def sign_off_for(self, language: str) -> str:
+        if isinstance(self.sign_off, str):
+            return self.sign_off
+        return self.sign_off.get(language) or next(iter(self.sign_off.values()), self.name)
+
+
+class Reviewers(_Strict):
+    telegram: tuple[int, ...] = ()
+    slack: tuple[str, ...] = ()
+
+
+class ReviewConfig(_Strict):
+    telegram_chat_id: int | None = None
+    slack_channel: str | None = None
+    reviewers: Reviewers = Reviewers()
+
+
+class SlackConfig(_Strict):
+    customer_channels: tuple[str, ...] = ()
+
+
+class OfferConfig(_Strict):
+    """The one offer a promotional draft may mention (wording stays in the templates)."""
+
+    enabled: bool = True
+    code: str = "MERCI10"
+    discount: str = "10 %"
+
+
+class PolicyConfig(_Strict):
+    #: A customer receives at most one offer in this many days.
+    offer_cooldown_days: int = Field(default=30, ge=0)
+    #: Below this intent confidence the message becomes ``other`` and goes to a person.
+    #: None: use the threshold calibrated with the model (its ``meta.json``).
+    min_intent_confidence: float | None = Field(default=None, ge=0.0, le=1.0)
+    max_drafts: int = Field(default=3, ge=1, le=3)
+
+
+class ModelsConfig(_Strict):
+    """Intent/sentiment model directory per language; unset uses the shipped default."""
+
+    fr: Path | None = None
+    en: Path | None = None
+
+
+class AppConfig(_Strict):
+    brand: BrandConfig = BrandConfig()
+    review: ReviewConfig = ReviewConfig()
+    slack: SlackConfig = SlackConfig()
+    offers: OfferConfig = OfferConfig()
+    policies: PolicyConfig = PolicyConfig()
+    models: ModelsConfig = ModelsConfig()
+    #: Path of catalog.yml, relative to replique.yml.
+    catalog: Path | None = Path("catalog.yml")
+    #: Folder of reply templates (``fr/``, ``en/``), relative to replique.yml; unset: shipped ones.
+    templates: Path | None = None
+    #: Folder that relative paths above are resolved against (the folder of replique.yml).
+    base_dir: Path = Field(default=Path("."), exclude=True)
+
+    def resolve(self, path: Path) -> Path:
+        return path if path.is_absolute() else self.base_dir / path
+
+    @cached_property
+    def catalog_data(self) -> Catalog:
+        if self.catalog is None:
+            return Catalog()
+        return load_catalog(self.resolve(self.catalog))
+
+    @cached_property
+    def templates_dir(self) -> Path:
+        if self.templates is None:
+            return Path(__file__).resolve().parent.parent / "templates"
+        return self.resolve(self.templates)
+
+
+class Product(_Strict):
+    name: str
+    aliases: tuple[str, ...] = ()
+    url: str | None = None
+    price: Decimal | None = None
+
+    @field_validator("name")
+    @classmethod
+    def _not_blank(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("a product needs a name")
+        return value.strip()
+
+
+class Catalog(_Strict):
+    currency: str = "CAD"
+    products: tuple[Product, ...] = ()
+
+
+def _read_yaml(path: Path, what: str) -> dict[str, Any]:
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"{what} not found at {path}: create it or fix the path") from None
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{what} at {path} is not valid YAML: {exc}") from None
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{what} at {path} must be a mapping of keys to values")
+    return raw
+
+
+def _explain(exc: ValidationError, path: Path) -> str:
+    problems = "; ".join(
+        f"{'.'.join(str(p) for p in err['loc']) or '(top)'}: {err['msg']}" for err in exc.errors()
+    )
+    return f"{path} has invalid settings: {problems}"
+
+
+def load_catalog(path: Path) -> Catalog:
+    try:
+        return Catalog.model_validate(_read_yaml(path, "The product catalogue"))
+    except ValidationError as exc:
+        raise ConfigError(_explain(exc, path)) from None
+
+
+def load_config(path: Path | None = None, settings: Settings | None = None) -> AppConfig:
+    """Load ``replique.yml``: ``path``, else ``REPLIQUE_CONFIG``, else ``./replique.yml``, else the
+    bundled demo brand."""
+    settings = settings or Settings()
+    explicit = path or settings.replique_config
+    if explicit is None:
+        local = Path("replique.yml")
+        path = local if local.exists() else RESOURCES / "replique.yml"
+    else:
+        path = explicit
+    raw = _read_yaml(path, "The configuration file")
+    try:
+        return AppConfig.model_validate({**raw, "base_dir": path.resolve().parent})
+    except ValidationError as exc:
+        raise ConfigError(_explain(exc, path)) from None
