@@ -1,0 +1,254 @@
+"""The ``replique`` command line: draft, check, init, train, eval, run, console.
+
+Every command reports a problem as one line that says what to do, and exits with status 1.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import shutil
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any, ParamSpec, TypeVar
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from bot.config import RESOURCES, AppConfig, load_config
+from bot.domain import Platform
+from bot.errors import RepliqueError
+
+__all__ = ["app", "main"]
+
+app = typer.Typer(
+    name="replique",
+    help="Réplique — reply copilot: personal, explained reply drafts for every customer message.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+stdout = Console(highlight=False, soft_wrap=True)
+stderr = Console(stderr=True, highlight=False, soft_wrap=True)
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+ConfigOption = Annotated[
+    Path | None,
+    typer.Option("--config", "-c", help="replique.yml to use (default: $REPLIQUE_CONFIG)."),
+]
+
+
+def friendly(command: Callable[P, R]) -> Callable[P, R]:
+    """Turn Réplique's own errors into one readable line and exit status 1."""
+
+    @functools.wraps(command)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return command(*args, **kwargs)
+        except RepliqueError as exc:
+            stderr.print(f"replique: {escape(str(exc))}")
+            raise typer.Exit(1) from None
+
+    return wrapper
+
+
+def _config(path: Path | None) -> AppConfig:
+    return load_config(path)
+
+
+@app.command()
+@friendly
+def draft(
+    text: Annotated[str | None, typer.Argument(help="The customer's message.")] = None,
+    name: Annotated[str | None, typer.Option(help="The customer's display name.")] = None,
+    channel: Annotated[str, typer.Option(help="telegram, slack or web.")] = "web",
+    lang: Annotated[str | None, typer.Option(help="Language hint: fr or en.")] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Read JSON Lines on stdin, write JSON Lines.")
+    ] = False,
+    config: ConfigOption = None,
+) -> None:
+    """Print the analysis and the drafts for a message (or JSON Lines with --json)."""
+    from bot.drafting.session import DraftRequest, DraftSession
+    from bot.jsonl import run_jsonl
+
+    session = DraftSession(_config(config))
+    if as_json:
+        run_jsonl(session, sys.stdin, sys.stdout)
+        return
+    if text is None:
+        raise RepliqueError("give the message to draft for, e.g. replique draft \"Salut!\"")
+    if channel not in ("telegram", "slack", "web", "cli"):
+        raise RepliqueError(f"--channel must be telegram, slack or web, not {channel!r}")
+    platform: Platform = channel  # type: ignore[assignment]
+    drafted = session.draft_many(
+        [DraftRequest(text, customer_name=name, channel=platform, language_hint=lang)]
+    )[0]
+    from bot.console import print_drafted
+
+    print_drafted(stdout, text, drafted.analysis, drafted.result)
+
+
+@app.command()
+@friendly
+def check(config: ConfigOption = None) -> None:
+    """Validate the configuration, the catalogue, the models and every reply template."""
+    from bot.drafting.check import check_templates
+    from bot.nlp.analyser import Analyser
+
+    app_config = _config(config)
+    problems = []
+    try:
+        app_config.catalog_data  # noqa: B018  (loading it validates it)
+    except RepliqueError as exc:
+        problems.append(str(exc))
+    analyser = Analyser(app_config)
+    for lang in analyser.languages:
+        for component in ("intent", "sentiment"):
+            try:
+                analyser.model_path(lang, component)
+            except RepliqueError as exc:
+                problems.append(str(exc))
+    problems.extend(check_templates(app_config))
+    if problems:
+        stderr.print(f"{len(problems)} problem(s):")
+        for problem in problems:
+            stderr.print(f"  - {escape(problem)}")
+        raise typer.Exit(1)
+    stdout.print(f"All good: configuration, catalogue, models and templates of {app_config.brand.name}.")
+
+
+@app.command()
+@friendly
+def init(
+    directory: Annotated[Path, typer.Argument(help="Folder to write into.")] = Path("."),
+    force: Annotated[bool, typer.Option(help="Overwrite files that exist.")] = False,
+) -> None:
+    """Write a commented replique.yml, a sample catalog.yml and an editable copy of the templates."""
+    targets = [directory / "replique.yml", directory / "catalog.yml", directory / "templates"]
+    existing = [str(t) for t in targets if t.exists()]
+    if existing and not force:
+        raise RepliqueError(f"{', '.join(existing)} already exist: use --force to overwrite")
+    directory.mkdir(parents=True, exist_ok=True)
+    config_text = (RESOURCES / "replique.yml").read_text(encoding="utf-8")
+    config_text = config_text.replace("# templates: templates", "templates: templates")
+    (directory / "replique.yml").write_text(config_text, encoding="utf-8")
+    shutil.copyfile(RESOURCES / "catalog.yml", directory / "catalog.yml")
+    shutil.copytree(
+        load_config(RESOURCES / "replique.yml").templates_dir,
+        directory / "templates",
+        dirs_exist_ok=True,
+    )
+    stdout.print(
+        f"Wrote {escape(str(directory / 'replique.yml'))}, catalog.yml and templates/. "
+        f"Use it with REPLIQUE_CONFIG={escape(str(directory / 'replique.yml'))}, "
+        "then run 'replique check'."
+    )
+
+
+@app.command()
+@friendly
+def train(
+    data: Annotated[Path, typer.Option(help="CSV (text,label) or YAML training file.")],
+    out: Annotated[Path, typer.Option(help="Folder to write the model to.")],
+    lang: Annotated[str, typer.Option(help="Language of the data: en or fr.")] = "en",
+    arch: Annotated[str, typer.Option(help="Architecture: bow or ensemble.")] = "bow",
+    seed: Annotated[int, typer.Option(help="Random seed (same seed, same model).")] = 0,
+    max_epochs: Annotated[int, typer.Option(help="Upper bound on training epochs.")] = 40,
+) -> None:
+    """Train an intent model from labelled examples."""
+    from bot.nlp.datasets import load_examples
+    from bot.nlp.training import EpochReport, TrainSettings, train_classifier
+
+    if lang not in ("en", "fr"):
+        raise RepliqueError(f"--lang must be en or fr, not {lang!r}")
+    examples = load_examples(data)
+    settings = TrainSettings(lang=lang, arch=arch, seed=seed, max_epochs=max_epochs)
+    stdout.print(f"Training on {len(examples)} examples ({lang}, {arch}, seed {seed})")
+
+    def report(epoch: EpochReport) -> None:
+        mark = " *" if epoch.best else ""
+        stdout.print(
+            f"epoch {epoch.epoch:>3}  loss {epoch.loss:8.3f}  "
+            f"validation accuracy {epoch.dev.accuracy:.3f}  macro-F1 {epoch.dev.macro_f1:.3f}{mark}"
+        )
+
+    trained = train_classifier(examples, settings, on_epoch=report)
+    trained.save(out)
+    stdout.print(
+        f"Saved to {escape(str(out))}: validation accuracy {trained.dev.accuracy:.3f}, "
+        f"hand-off threshold {trained.threshold:.2f}, {trained.seconds:.1f}s. "
+        f"Use it with 'models: {{{lang}: {escape(str(out))}}}' in replique.yml."
+    )
+
+
+@app.command("eval")
+@friendly
+def evaluate(
+    model: Annotated[Path, typer.Option(help="Model folder written by 'replique train'.")],
+    data: Annotated[Path, typer.Option(help="CSV (text,label) or YAML evaluation file.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+) -> None:
+    """Score an intent model on labelled examples."""
+    from bot.nlp.model_io import load_classifier
+    from bot.nlp.datasets import load_examples
+    from bot.nlp.evaluation import score
+    from bot.nlp.training import predict_labels
+
+    examples = load_examples(data)
+    loaded = load_classifier(model)
+    texts = [e.text for e in examples]
+    predict_labels(loaded.nlp, loaded.component, texts[:32])  # warm-up
+    started = time.perf_counter()
+    predicted = predict_labels(loaded.nlp, loaded.component, texts, threshold=loaded.threshold)
+    elapsed = time.perf_counter() - started
+    scores = score([e.label for e in examples], [label for label, _ in predicted])
+    result: dict[str, Any] = {
+        "accuracy": round(scores.accuracy, 4),
+        "macro_f1": round(scores.macro_f1, 4),
+        "n": scores.n,
+        "messages_per_second": round(scores.n / elapsed, 1) if elapsed > 0 else 0.0,
+    }
+    if as_json:
+        sys.stdout.write(json.dumps(result) + "\n")
+        return
+    table = Table("intent", "precision", "recall", "F1", "n")
+    for s in scores.per_label:
+        table.add_row(s.label, f"{s.precision:.2f}", f"{s.recall:.2f}", f"{s.f1:.2f}", str(s.support))
+    stdout.print(table)
+    stdout.print(
+        f"accuracy {result['accuracy']:.3f}  macro-F1 {result['macro_f1']:.3f}  n={scores.n}  "
+        f"{result['messages_per_second']:.0f} messages/s"
+    )
+    if scores.confusions:
+        stdout.print("Most confused (expected -> predicted):")
+        for gold, pred, count in scores.confusions[:8]:
+            stdout.print(f"  {gold} -> {pred}: {count}")
+
+
+@app.command()
+@friendly
+def console(config: ConfigOption = None) -> None:
+    """Type as a customer, see the analysis and the drafts, choose one (developer console)."""
+    from bot.console import run_console
+
+    run_console(_config(config))
+
+
+@app.command()
+@friendly
+def run(config: ConfigOption = None) -> None:
+    """Start Réplique (for now: the interactive console on a local SQLite store)."""
+    from bot.console import run_console
+
+    run_console(_config(config))
+
+
+def main() -> None:
+    app()

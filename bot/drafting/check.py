@@ -1,0 +1,88 @@
+"""``replique check``: prove the templates and configuration can answer every message.
+
+Every default intent (and every intent a brand added templates for) needs at least one variant per
+enabled language that works with nothing known, and every variant must render without error,
+"None" or leftover template syntax against a spread of sample contexts (details known or not,
+first reply or not, tu or vous, each mood, offer allowed or not).
+"""
+
+from __future__ import annotations
+
+import itertools
+from types import SimpleNamespace
+from typing import Any
+
+from bot.config import AppConfig
+from bot.domain import DEFAULT_INTENTS, SENTIMENTS
+from bot.drafting.templates import TemplateLibrary
+from bot.errors import TemplateProblem
+
+__all__ = ["check_templates", "sample_contexts"]
+
+
+def sample_contexts(config: AppConfig, language: str, intent: str) -> list[dict[str, Any]]:
+    """Contexts covering what a real message can bring (rich and bare)."""
+    brand = SimpleNamespace(name=config.brand.name, sign_off=config.brand.sign_off_for(language))
+    rich = {
+        "order_number": "A-99812",
+        "tracking_number": "1Z999AA10123456784",
+        "email": "julie@example.com",
+        "phone": "+15145550123",
+        "money": "25.00 CAD",
+        "date": SimpleNamespace(text="hier" if language == "fr" else "yesterday", value="2026-11-27"),
+        "product": SimpleNamespace(name="Mélange Boréal", url="https://example.com/p", price="18.50 $"),
+    }
+    bare = {key: None for key in rich}
+    contexts = []
+    for details, greet, formal, sentiment, offer, name in itertools.product(
+        (rich, bare), (True, False), (True, False), SENTIMENTS, (True, False), ("Julie", "")
+    ):
+        contexts.append(
+            {
+                "customer": SimpleNamespace(first_name=name),
+                "brand": brand,
+                "greet": greet,
+                "formal": formal,
+                "sentiment": sentiment,
+                "intent": intent,
+                "urgent": sentiment == "negative",
+                "question": True,
+                "channel": "cli",
+                "offer": SimpleNamespace(code="MERCI10", discount="10 %") if offer else None,
+                **details,
+            }
+        )
+    return contexts
+
+
+def check_templates(config: AppConfig, library: TemplateLibrary | None = None) -> list[str]:
+    """Every problem found, as readable lines; an empty list means all is well."""
+    try:
+        library = library or TemplateLibrary(config.templates_dir)
+    except TemplateProblem as exc:
+        return [str(exc)]
+    problems = list(library.problems)
+    for language in config.brand.languages:
+        intents = set(DEFAULT_INTENTS) | library.intents(language)
+        for intent in sorted(intents):
+            variants = library.variants(language, intent)
+            if not any(not v.requires and not v.promotional for v in variants):
+                problems.append(
+                    f"{language}/{intent}: needs a non-promotional variant with 'requires: []' "
+                    "so a reply is possible when no detail is known"
+                )
+            for variant in variants:
+                for context in sample_contexts(config, language, intent):
+                    if variant.promotional and context["offer"] is None:
+                        continue
+                    if any(not context.get(name) for name in variant.requires):
+                        continue
+                    try:
+                        text = library.render(variant, context)
+                    except TemplateProblem as exc:
+                        problems.append(str(exc))
+                        break
+                    if "None" in text or "{{" in text or "{%" in text:
+                        problems.append(f"{variant.name}: renders a blank value: {text[:80]!r}")
+                        break
+    return sorted(set(problems))

@@ -1,0 +1,217 @@
+"""The drafter: chooses reply templates for an analysed message and renders ranked drafts.
+
+Choice: the variants of the detected intent in the reply language, keeping only those whose
+required details are known, that fit the customer's mood, and that respect the offer policy;
+ranked non-promotional first, then most personal. A variant that fails to render is skipped with a
+reason; if none of the intent's variants can render, the neutral ``other`` hand-off is used; if
+even that fails, no draft is produced and the reasons say why (the message is never dropped).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from types import SimpleNamespace
+from typing import Any
+
+from bot.config import AppConfig, Product
+from bot.domain import Analysis, CustomerProfile, Draft, Platform
+from bot.drafting.policies import OfferDecision, decide_offer
+from bot.drafting.templates import TemplateLibrary, TemplateVariant
+from bot.errors import TemplateProblem
+
+__all__ = ["DraftResult", "Drafter", "first_name"]
+
+_FALLBACK_INTENT = "other"
+#: Details a draft can echo back, named in the "why" when the message gave them.
+_DETAILS = ("order_number", "tracking_number", "product", "date", "email", "phone", "money")
+# Handles and display names often carry decorations that do not belong in "Bonjour Julie,".
+_NAME_PART = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*", re.UNICODE)
+
+
+@dataclass(frozen=True, slots=True)
+class DraftResult:
+    drafts: tuple[Draft, ...]
+    language: str
+    offer: OfferDecision
+    #: Variants that were skipped and why (missing detail, render error…), for `replique check`.
+    skipped: tuple[str, ...] = ()
+    #: Set when no draft at all could be produced.
+    blocked_reason: str | None = None
+
+
+def first_name(display_name: str | None) -> str:
+    """The first real word of a display name, capitalised: "@julie_t" -> "Julie", "" if none."""
+    if not display_name:
+        return ""
+    match = _NAME_PART.search(display_name)
+    if not match:
+        return ""
+    word = match.group(0)
+    if len(word) < 2:
+        return ""
+    return word if any(c.isupper() for c in word) else word.capitalize()
+
+
+class Drafter:
+    """Renders up to three ranked candidate replies for one analysed message."""
+
+    def __init__(self, config: AppConfig, library: TemplateLibrary | None = None) -> None:
+        self._config = config
+        self.library = library or TemplateLibrary(config.templates_dir)
+        self._products = {p.name: p for p in config.catalog_data.products}
+
+    def reply_language(self, analysis: Analysis, profile: CustomerProfile) -> str:
+        languages = self._config.brand.languages
+        for candidate in (analysis.language, profile.language, self._config.brand.default_language):
+            if candidate in languages:
+                return candidate
+        return languages[0]
+
+    def context(
+        self,
+        analysis: Analysis,
+        profile: CustomerProfile,
+        *,
+        channel: Platform,
+        offer: OfferDecision,
+        language: str,
+    ) -> dict[str, Any]:
+        """Every variable a template may use; absent details are None, never missing."""
+
+        def entity(label: str) -> str | None:
+            found = analysis.first(label)
+            return (found.value or found.text) if found else None
+
+        date = analysis.first("DATE")
+        product = self._product(entity("PRODUCT"))
+        brand = self._config.brand
+        return {
+            "customer": SimpleNamespace(first_name=first_name(profile.name)),
+            "brand": SimpleNamespace(name=brand.name, sign_off=brand.sign_off_for(language)),
+            "greet": not profile.greeted,
+            # Customers who write "tu" get "tu"; everyone else gets the courteous "vous".
+            "formal": analysis.formality != "tu",
+            "sentiment": analysis.sentiment,
+            "intent": analysis.intent.name,
+            "urgent": analysis.is_urgent,
+            "question": analysis.is_question,
+            "order_number": entity("ORDER_NUMBER"),
+            "tracking_number": entity("TRACKING_NUMBER"),
+            "email": entity("EMAIL"),
+            "phone": entity("PHONE"),
+            "money": entity("MONEY"),
+            "date": SimpleNamespace(text=date.text, value=date.value) if date else None,
+            "product": product,
+            "offer": (
+                SimpleNamespace(code=self._config.offers.code, discount=self._config.offers.discount)
+                if offer.allowed
+                else None
+            ),
+            "channel": channel,
+        }
+
+    def _product(self, name: str | None) -> SimpleNamespace | None:
+        if name is None:
+            return None
+        product: Product | None = self._products.get(name)
+        if product is None:
+            return SimpleNamespace(name=name, url=None, price=None)
+        price = None
+        if product.price is not None:
+            currency = self._config.catalog_data.currency
+            price = f"{product.price:.2f} {'$' if currency in ('CAD', 'USD') else currency}"
+        return SimpleNamespace(name=product.name, url=product.url, price=price)
+
+    def draft(
+        self,
+        analysis: Analysis,
+        profile: CustomerProfile,
+        *,
+        channel: Platform = "cli",
+        now: datetime | None = None,
+        limit: int | None = None,
+    ) -> DraftResult:
+        now = now or datetime.now(UTC)
+        limit = limit or self._config.policies.max_drafts
+        language = self.reply_language(analysis, profile)
+        offer = decide_offer(
+            analysis,
+            profile,
+            offers=self._config.offers,
+            policies=self._config.policies,
+            now=now,
+        )
+        context = self.context(analysis, profile, channel=channel, offer=offer, language=language)
+        skipped: list[str] = []
+        drafts = self._render_intent(analysis.intent.name, language, context, limit, skipped)
+        if not drafts and analysis.intent.name != _FALLBACK_INTENT:
+            skipped.append(f"no variant of {analysis.intent.name} could render: hand-off reply")
+            drafts = self._render_intent(_FALLBACK_INTENT, language, context, 1, skipped)
+        ranked = tuple(
+            Draft(
+                text=text,
+                template=variant.name,
+                promotional=variant.promotional,
+                why=self._why(analysis, variant, offer, context),
+                rank=rank,
+                language=language,
+            )
+            for rank, (variant, text) in enumerate(drafts, start=1)
+        )
+        blocked = None if ranked else "; ".join(skipped) or "no template for this language"
+        return DraftResult(ranked, language, offer, tuple(skipped), blocked)
+
+    def _render_intent(
+        self,
+        intent: str,
+        language: str,
+        context: dict[str, Any],
+        limit: int,
+        skipped: list[str],
+    ) -> list[tuple[TemplateVariant, str]]:
+        variants = self.library.variants(language, intent)
+        fitting = [v for v in variants if context["sentiment"] in v.sentiments]
+        rendered: list[tuple[TemplateVariant, str]] = []
+        for variant in fitting or variants:
+            if len(rendered) >= limit:
+                break
+            if variant.promotional and context["offer"] is None:
+                continue
+            missing = [name for name in variant.requires if not context.get(name)]
+            if missing:
+                skipped.append(f"{variant.name}: needs {', '.join(missing)}")
+                continue
+            try:
+                rendered.append((variant, self.library.render(variant, context)))
+            except TemplateProblem as exc:
+                skipped.append(str(exc))
+        return rendered
+
+    @staticmethod
+    def _why(
+        analysis: Analysis,
+        variant: TemplateVariant,
+        offer: OfferDecision,
+        context: dict[str, Any],
+    ) -> str:
+        """One line for the reviewer: what was understood, what was used, what was held back."""
+        parts = [f"{analysis.intent.name} {analysis.intent.confidence:.0%}"]
+        if analysis.predicted_intent is not None:
+            parts[0] += f" (model said {analysis.predicted_intent.name}: hand-off)"
+        parts.append(analysis.sentiment)
+        used = [name for name in _DETAILS if context.get(name)]
+        if context["customer"].first_name:
+            used.insert(0, "first name")
+        if used:
+            parts.append("uses " + ", ".join(used))
+        if analysis.formality:
+            parts.append(analysis.formality)
+        if variant.promotional:
+            parts.append("offer: policy allows it")
+        elif not offer.allowed and offer.reason:
+            parts.append(f"no offer: {offer.reason}")
+        if analysis.is_urgent:
+            parts.append("urgent")
+        return " · ".join(parts)

@@ -1,0 +1,62 @@
+"""Policies that decide whether a draft may carry an offer.
+
+Réplique exists to make the personal answer the fast path and the generic blast hard, so an offer
+is the exception: never to an unhappy, complaining or opted-out customer, never in reply to a
+message that is not an opening for one, and at most once per customer per cooldown period.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from bot.config import OfferConfig, PolicyConfig
+from bot.domain import Analysis, CustomerProfile
+
+__all__ = ["NO_OFFER_INTENTS", "OfferDecision", "decide_offer"]
+
+#: Intents where an offer would read as tone-deaf, whatever the sentiment.
+NO_OFFER_INTENTS = frozenset(
+    {
+        "complaint",
+        "return_refund",
+        "cancellation",
+        "opt_out",
+        "human_agent",
+        "technical_support",
+        "account_billing",
+        "other",
+    }
+)
+
+
+@dataclass(frozen=True, slots=True)
+class OfferDecision:
+    allowed: bool
+    #: Why not, in a few words for the reviewer ("customer unhappy"); None when allowed.
+    reason: str | None = None
+
+
+def decide_offer(
+    analysis: Analysis,
+    profile: CustomerProfile,
+    *,
+    offers: OfferConfig,
+    policies: PolicyConfig,
+    now: datetime,
+) -> OfferDecision:
+    if not offers.enabled:
+        return OfferDecision(False, "offers disabled")
+    if profile.opted_out or analysis.intent.name == "opt_out":
+        return OfferDecision(False, "customer opted out")
+    if analysis.sentiment == "negative":
+        return OfferDecision(False, "customer unhappy")
+    if analysis.intent.name in NO_OFFER_INTENTS:
+        return OfferDecision(False, f"no offers on {analysis.intent.name}")
+    if "complaint" in profile.past_intents[:3]:
+        return OfferDecision(False, "recent complaint")
+    if profile.last_offer_at is not None:
+        next_allowed = profile.last_offer_at + timedelta(days=policies.offer_cooldown_days)
+        if now < next_allowed:
+            return OfferDecision(False, f"offer already sent {profile.last_offer_at:%Y-%m-%d}")
+    return OfferDecision(True)

@@ -1,0 +1,146 @@
+"""``replique draft --json``: JSON Lines in, one JSON object per input line out, in order.
+
+Input lines are read in batches of whatever is already available (up to ``MAX_BATCH``), so a file
+or a fast pipe is analysed in bulk while an interactive producer that waits for each answer still
+gets it at once. A line that is not a JSON object with a text gets ``{"error": …}`` and the rest
+are still answered.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import select
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import IO, Any, cast
+
+from bot.domain import Platform
+from bot.drafting.session import DraftRequest, Drafted, DraftSession
+
+__all__ = ["MAX_BATCH", "drafted_to_json", "parse_line", "read_batches", "run_jsonl"]
+
+MAX_BATCH = 256
+_CHANNELS: tuple[Platform, ...] = ("telegram", "slack", "web", "cli")
+
+
+@dataclass(frozen=True, slots=True)
+class LineError:
+    message: str
+
+
+def parse_line(line: str) -> DraftRequest | LineError:
+    """One input line as a request, or the reason it cannot be one."""
+    try:
+        data = json.loads(line)
+    except json.JSONDecodeError as exc:
+        return LineError(f"not valid JSON: {exc.msg} at column {exc.colno}")
+    if not isinstance(data, dict):
+        return LineError('expected a JSON object such as {"text": "..."}')
+    text = data.get("text")
+    if not isinstance(text, str):
+        return LineError('"text" is required and must be a string')
+    customer = data.get("customer") or {}
+    if not isinstance(customer, dict):
+        return LineError('"customer" must be an object like {"id": "...", "name": "..."}')
+    channel = data.get("channel", "cli")
+    if channel not in _CHANNELS:
+        return LineError(f'"channel" must be one of {", ".join(_CHANNELS)}')
+    customer_id, name = customer.get("id"), customer.get("name")
+    language = data.get("lang")
+    return DraftRequest(
+        text=text,
+        customer_id=str(customer_id) if customer_id is not None else None,
+        customer_name=str(name) if name is not None else None,
+        channel=cast(Platform, channel),
+        language_hint=language if isinstance(language, str) else None,
+    )
+
+
+def drafted_to_json(drafted: Drafted) -> dict[str, Any]:
+    """The output object of SPEC.md for one message."""
+    analysis = drafted.analysis
+    return {
+        "language": analysis.language,
+        "intent": {"name": analysis.intent.name, "confidence": analysis.intent.confidence},
+        "sentiment": analysis.sentiment,
+        "entities": [{"label": e.label, "text": e.text} for e in analysis.entities],
+        "drafts": [
+            {"text": d.text, "template": d.template, "promotional": d.promotional, "why": d.why}
+            for d in drafted.result.drafts
+        ],
+    }
+
+
+def read_batches(stream: IO[str]) -> Iterator[list[str]]:
+    """Lines of ``stream`` in batches of what is available now, without waiting for more."""
+    try:
+        fd = stream.fileno()
+    except (OSError, ValueError):
+        fd = -1
+    if fd < 0:
+        yield from _plain_batches(stream)
+    else:
+        # Read the descriptor directly: text buffered inside the wrapper would be invisible to
+        # select(), and nothing has read from it before us.
+        yield from _fd_batches(fd)
+
+
+def _plain_batches(stream: IO[str]) -> Iterator[list[str]]:
+    batch: list[str] = []
+    for line in stream:
+        batch.append(line)
+        if len(batch) >= MAX_BATCH:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _fd_batches(fd: int) -> Iterator[list[str]]:
+    pending = b""
+    eof = False
+    while True:
+        lines: list[bytes] = []
+        while len(lines) < MAX_BATCH:
+            if b"\n" in pending:
+                *complete, pending = pending.split(b"\n")
+                lines.extend(complete)
+                continue
+            if eof:
+                if pending:
+                    lines.append(pending)
+                    pending = b""
+                break
+            # Block only while we have nothing to answer; otherwise answer what we have.
+            if lines and not select.select([fd], [], [], 0)[0]:
+                break
+            chunk = os.read(fd, 1 << 16)
+            if chunk:
+                pending += chunk
+            else:
+                eof = True
+        if lines:
+            yield [line.decode("utf-8", errors="replace") for line in lines]
+        if eof and not pending and not lines:
+            return
+
+
+def run_jsonl(session: DraftSession, stream: IO[str], out: IO[str]) -> int:
+    """Answer every line of ``stream`` on ``out``; returns how many lines had an error."""
+    errors = 0
+    for raw_lines in read_batches(stream):
+        # Every line gets an answer, a blank one too, so output line N answers input line N.
+        lines = [line.rstrip("\r\n") for line in raw_lines]
+        parsed = [parse_line(line) for line in lines]
+        requests = [p for p in parsed if isinstance(p, DraftRequest)]
+        answers = iter(session.draft_many(requests)) if requests else iter(())
+        for item in parsed:
+            if isinstance(item, LineError):
+                errors += 1
+                payload: dict[str, Any] = {"error": item.message}
+            else:
+                payload = drafted_to_json(next(answers))
+            out.write(json.dumps(payload, ensure_ascii=False) + "\n")
+        out.flush()
+    return errors

@@ -1,0 +1,228 @@
+"""The analyser: from a customer's text to an ``Analysis`` (language, intent, sentiment, entities…).
+
+One spaCy pipeline per language, assembled from ``configs/analyser_<lang>.cfg`` with the trained
+intent and sentiment components sourced from model directories. Pipelines load on first use, so a
+French-only conversation never pays for English and ``replique draft`` starts fast; ``warm_up()``
+loads everything up front for a long-running service.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import spacy
+from confection import Config
+from spacy.language import Language as SpacyLanguage
+from spacy.tokens import Doc
+
+from bot.config import AppConfig
+from bot.domain import SENTIMENTS, Analysis, IntentScore, Sentiment
+from bot.errors import ModelError
+from bot.nlp import components  # noqa: F401  (registers the factories and architectures)
+from bot.nlp.entities import catalog_patterns, extract_entities
+from bot.nlp.language import LanguageGuess, LanguageIdentifier
+from bot.nlp.text import clean_text, has_words
+
+__all__ = ["DEFAULT_MODELS", "AnalysisRequest", "Analyser"]
+
+#: Models shipped with Réplique: ``<lang>/intent`` and ``<lang>/sentiment``.
+DEFAULT_MODELS = Path(__file__).parent / "models"
+_CONFIGS = Path(__file__).parent / "configs"
+_FALLBACK_INTENT = "other"
+_ALTERNATIVES = 3
+
+
+@dataclass(frozen=True, slots=True)
+class AnalysisRequest:
+    text: str
+    #: What is already known of the language: the customer's, or the platform's ("fr-CA").
+    hint: str | None = None
+    #: The day relative dates ("hier", "yesterday") are resolved against.
+    today: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class _LoadedPipeline:
+    nlp: SpacyLanguage
+    intent_labels: frozenset[str]
+    sentiment_labels: frozenset[str]
+    threshold: float
+
+
+class Analyser:
+    """Analyses customer messages in every language the brand enables."""
+
+    def __init__(self, config: AppConfig) -> None:
+        self._config = config
+        self._languages = tuple(lang for lang in config.brand.languages if lang in ("fr", "en"))
+        if not self._languages:
+            raise ModelError("brand.languages must include fr or en: Réplique ships those two")
+        default = config.brand.default_language
+        self._default = default if default in self._languages else self._languages[0]
+        self._identifier = LanguageIdentifier(default=self._default)
+        self._pipelines: dict[str, _LoadedPipeline] = {}
+        self._lock = threading.Lock()
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        return self._languages
+
+    def warm_up(self) -> None:
+        """Load every enabled language's pipeline now rather than on first message."""
+        for lang in self._languages:
+            self._pipeline(lang)
+
+    def model_path(self, lang: str, component: str) -> Path:
+        configured = getattr(self._config.models, lang, None) if component == "intent" else None
+        path = self._config.resolve(configured) if configured else DEFAULT_MODELS / lang / component
+        if not (path / "meta.json").exists():
+            raise ModelError(
+                f"no {component} model for '{lang}' at {path}: train one with "
+                f"'replique train --lang {lang} --data FILE --out DIR' and set models.{lang} in "
+                "replique.yml, or run 'make models' to rebuild the shipped ones"
+            )
+        return path
+
+    def _pipeline(self, lang: str) -> _LoadedPipeline:
+        loaded = self._pipelines.get(lang)
+        if loaded is not None:
+            return loaded
+        with self._lock:
+            loaded = self._pipelines.get(lang)
+            if loaded is None:
+                loaded = self._load(lang)
+                self._pipelines[lang] = loaded
+        return loaded
+
+    def _load(self, lang: str) -> _LoadedPipeline:
+        intent_path = self.model_path(lang, "intent")
+        sentiment_path = self.model_path(lang, "sentiment")
+        config = Config().from_disk(
+            _CONFIGS / f"analyser_{lang}.cfg",
+            overrides={
+                "paths.intent_model": str(intent_path),
+                "paths.sentiment_model": str(sentiment_path),
+            },
+        )
+        try:
+            nlp = spacy.util.load_model_from_config(config, auto_fill=True)
+        except (OSError, ValueError) as exc:
+            raise ModelError(f"cannot load the {lang} analysis pipeline: {exc}") from exc
+        patterns = catalog_patterns(self._config.catalog_data)
+        if patterns:
+            nlp.get_pipe("products").add_patterns(patterns)
+        intent_meta = _replique_meta(intent_path)
+        configured = self._config.policies.min_intent_confidence
+        threshold = configured if configured is not None else float(intent_meta["threshold"])
+        return _LoadedPipeline(
+            nlp=nlp,
+            intent_labels=frozenset(nlp.get_pipe("intent").labels),
+            sentiment_labels=frozenset(nlp.get_pipe("sentiment").labels),
+            threshold=threshold,
+        )
+
+    def analyse(self, text: str, *, hint: str | None = None, today: date | None = None) -> Analysis:
+        return self.analyse_many([AnalysisRequest(text, hint, today)])[0]
+
+    def analyse_many(self, requests: Sequence[AnalysisRequest]) -> list[Analysis]:
+        """Analyse many messages at once, batching each language through its pipeline."""
+        results: list[Analysis | None] = [None] * len(requests)
+        cleaned = [clean_text(r.text) for r in requests]
+        guesses: list[LanguageGuess] = []
+        by_lang: dict[str, list[int]] = {}
+        for i, (request, text) in enumerate(zip(requests, cleaned, strict=True)):
+            guess = self._identifier.identify(text, hint=request.hint)
+            guesses.append(guess)
+            if not has_words(text):
+                results[i] = self._nothing_to_read(guess)
+                continue
+            lang = guess.language if guess.language in self._languages else self._default
+            by_lang.setdefault(lang, []).append(i)
+        for lang, indexes in by_lang.items():
+            loaded = self._pipeline(lang)
+            docs = loaded.nlp.pipe((cleaned[i] for i in indexes), batch_size=128)
+            for i, doc in zip(indexes, docs, strict=True):
+                today = requests[i].today or date.today()
+                results[i] = self._read(doc, loaded, guesses[i], today)
+        return [r for r in results if r is not None]
+
+    def _nothing_to_read(self, guess: LanguageGuess) -> Analysis:
+        return Analysis(
+            language=_as_language(guess.language, self._default),
+            language_confidence=guess.confidence,
+            intent=IntentScore(_FALLBACK_INTENT, 1.0),
+            alternatives=(),
+            sentiment="neutral",
+            sentiment_confidence=0.0,
+            handoff=True,
+            handoff_reason="no words to read (empty, emoji or an attachment only)",
+        )
+
+    def _read(
+        self, doc: Doc, loaded: _LoadedPipeline, guess: LanguageGuess, today: date
+    ) -> Analysis:
+        intents = sorted(
+            ((k, v) for k, v in doc.cats.items() if k in loaded.intent_labels),
+            key=lambda kv: kv[1],
+            reverse=True,
+        )
+        top = IntentScore(intents[0][0], round(float(intents[0][1]), 4))
+        alternatives = tuple(IntentScore(k, round(float(v), 4)) for k, v in intents[1:])
+        sentiment, sentiment_confidence = _sentiment(doc, loaded.sentiment_labels)
+
+        handoff_reason: str | None = None
+        predicted: IntentScore | None = None
+        intent = top
+        if guess.language == "other":
+            handoff_reason = "the message is in a language Réplique does not answer"
+        elif top.confidence < loaded.threshold and top.name != _FALLBACK_INTENT:
+            handoff_reason = (
+                f"unsure of the intent ({top.name} at {top.confidence:.0%}, "
+                f"below {loaded.threshold:.0%})"
+            )
+        elif top.name == _FALLBACK_INTENT:
+            handoff_reason = "the message matches none of the known intents"
+        if handoff_reason is not None and top.name != _FALLBACK_INTENT:
+            predicted, intent = top, IntentScore(_FALLBACK_INTENT, top.confidence)
+        return Analysis(
+            language=_as_language(guess.language, self._default),
+            language_confidence=round(guess.confidence, 4),
+            intent=intent,
+            alternatives=alternatives[:_ALTERNATIVES],
+            sentiment=sentiment,
+            sentiment_confidence=sentiment_confidence,
+            entities=extract_entities(doc, today=today),
+            formality=doc._.formality,
+            is_question=bool(doc._.is_question),
+            is_urgent=bool(doc._.is_urgent),
+            handoff=handoff_reason is not None,
+            handoff_reason=handoff_reason,
+            predicted_intent=predicted,
+        )
+
+
+def _sentiment(doc: Doc, labels: frozenset[str]) -> tuple[Sentiment, float]:
+    scores = {k: v for k, v in doc.cats.items() if k in labels}
+    label, confidence = max(scores.items(), key=lambda kv: kv[1])
+    for known in SENTIMENTS:
+        if known == label:
+            return known, round(float(confidence), 4)
+    return "neutral", 0.0
+
+
+def _as_language(code: str, default: str) -> Any:
+    return code if code in ("fr", "en", "other") else default
+
+
+def _replique_meta(path: Path) -> dict[str, Any]:
+    meta = json.loads((path / "meta.json").read_text(encoding="utf-8"))
+    extra = meta.get("replique")
+    if not isinstance(extra, dict):
+        raise ModelError(f"{path} is not a Réplique model (meta.json has no 'replique' section)")
+    return extra

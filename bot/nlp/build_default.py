@@ -1,0 +1,98 @@
+"""Rebuild the default models shipped with Réplique (``make models``).
+
+For each language, trains the intent and the sentiment classifiers from
+``training_data/<lang>/{intents,sentiment}.yml``, scores them on the separate ``*_eval.yml`` sets
+(never trained on), and writes ``models/<lang>/{intent,sentiment}`` with a fingerprint of the data
+and settings, so a test can tell when a shipped model no longer matches its data.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.nlp.analyser import DEFAULT_MODELS
+from bot.nlp.datasets import TRAINING_DATA, data_fingerprint, load_examples
+from bot.nlp.evaluation import Scores, score
+from bot.nlp.training import TrainSettings, predict_labels, train_classifier
+
+__all__ = ["DEFAULT_SETTINGS", "default_fingerprint", "main"]
+
+#: What the shipped models are trained with; changing it changes the fingerprint.
+DEFAULT_SETTINGS = {
+    "intent": {"arch": "bow", "seed": 7},
+    "sentiment": {"arch": "bow", "seed": 7},
+}
+_SECTIONS = {"intent": ("intents", "intents.yml"), "sentiment": ("sentiment", "sentiment.yml")}
+
+
+@dataclass(frozen=True, slots=True)
+class BuiltModel:
+    lang: str
+    component: str
+    eval_scores: Scores
+    threshold: float
+    seconds: float
+
+
+def default_fingerprint(lang: str, component: str) -> str:
+    _, filename = _SECTIONS[component]
+    settings = DEFAULT_SETTINGS[component]
+    return data_fingerprint(
+        [TRAINING_DATA / lang / filename, Path(__file__).parent / "configs" / "textcat.cfg"],
+        repr(sorted(settings.items())),
+    )
+
+
+def build(lang: str, component: str, out_root: Path = DEFAULT_MODELS) -> BuiltModel:
+    section, filename = _SECTIONS[component]
+    examples = load_examples(TRAINING_DATA / lang / filename, section=section)
+    options = DEFAULT_SETTINGS[component]
+    trained = train_classifier(
+        examples,
+        TrainSettings(
+            lang=lang, component=component, arch=str(options["arch"]), seed=int(options["seed"])
+        ),
+    )
+    eval_file = TRAINING_DATA / lang / filename.replace(".yml", "_eval.yml")
+    evaluation = load_examples(eval_file, section=section)
+    predicted = predict_labels(
+        trained.nlp, component, [e.text for e in evaluation], threshold=trained.threshold
+    )
+    eval_scores = score([e.label for e in evaluation], [label for label, _ in predicted])
+    out = out_root / lang / component
+    if out.exists():
+        shutil.rmtree(out)
+    trained.save(
+        out,
+        extra_meta={
+            "fingerprint": default_fingerprint(lang, component),
+            "eval_accuracy": round(eval_scores.accuracy, 4),
+            "eval_macro_f1": round(eval_scores.macro_f1, 4),
+            "eval_n": eval_scores.n,
+        },
+    )
+    return BuiltModel(lang, component, eval_scores, trained.threshold, trained.seconds)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--lang", choices=["fr", "en"], action="append")
+    parser.add_argument("--component", choices=list(_SECTIONS), action="append")
+    args = parser.parse_args(argv)
+    for lang in args.lang or ["fr", "en"]:
+        for component in args.component or list(_SECTIONS):
+            built = build(lang, component)
+            print(
+                f"{lang} {component:<9} eval accuracy {built.eval_scores.accuracy:.3f} "
+                f"macro-F1 {built.eval_scores.macro_f1:.3f} (n={built.eval_scores.n}) "
+                f"threshold {built.threshold:.2f}  {built.seconds:.1f}s"
+            )
+            for gold, pred, count in built.eval_scores.confusions[:5]:
+                print(f"    {gold} -> {pred}: {count}")
+
+
+if __name__ == "__main__":
+    main()

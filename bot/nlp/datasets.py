@@ -1,0 +1,107 @@
+"""Reading labelled examples: the CSV of SPEC.md (``text,label``) and the project's YAML format.
+
+The YAML format (documented in docs/training.md) maps each label to a list of example messages,
+under ``intents:`` for intent data or ``sentiment:`` for sentiment data::
+
+    language: fr
+    intents:
+      order_status:
+        - "où est ma commande #4821?"
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from bot.errors import TrainingDataError
+
+__all__ = ["TRAINING_DATA", "LabelledText", "data_fingerprint", "load_examples"]
+
+#: The default training and evaluation data shipped with Réplique, one folder per language.
+TRAINING_DATA = Path(__file__).parent / "training_data"
+
+# Column names accepted for the label in a CSV, in order of preference.
+_LABEL_COLUMNS = ("label", "intent", "category")
+
+
+@dataclass(frozen=True, slots=True)
+class LabelledText:
+    text: str
+    label: str
+
+
+def load_examples(path: Path, *, section: str = "intents") -> list[LabelledText]:
+    """Examples from a CSV (``text,label`` header) or a YAML file (``section`` mapping)."""
+    if not path.exists():
+        raise TrainingDataError(f"{path} does not exist: give the path of a .csv or .yml file")
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        examples = _from_csv(path)
+    elif suffix in {".yml", ".yaml"}:
+        examples = _from_yaml(path, section)
+    else:
+        raise TrainingDataError(
+            f"{path}: unknown format {suffix or '(none)'}: use a .csv with a 'text,label' header "
+            "or a .yml file (see docs/training.md)"
+        )
+    if not examples:
+        raise TrainingDataError(f"{path} holds no examples")
+    return examples
+
+
+def _from_csv(path: Path) -> list[LabelledText]:
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        reader = csv.DictReader(handle)
+        fields = reader.fieldnames or []
+        label_column = next((c for c in _LABEL_COLUMNS if c in fields), None)
+        if "text" not in fields or label_column is None:
+            raise TrainingDataError(
+                f"{path}: the first line must be a header with 'text' and 'label' columns "
+                f"(found: {', '.join(fields) or 'nothing'})"
+            )
+        examples = []
+        for line_no, row in enumerate(reader, start=2):
+            text, label = (row.get("text") or "").strip(), (row.get(label_column) or "").strip()
+            if not text or not label:
+                raise TrainingDataError(f"{path}, line {line_no}: empty text or label")
+            examples.append(LabelledText(text, label))
+    return examples
+
+
+def _from_yaml(path: Path, section: str) -> list[LabelledText]:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise TrainingDataError(f"{path} is not valid YAML: {exc}") from None
+    mapping = data.get(section) if isinstance(data, dict) else None
+    if not isinstance(mapping, dict):
+        raise TrainingDataError(f"{path}: expected a '{section}:' mapping of label -> examples")
+    examples = []
+    for label, texts in mapping.items():
+        if not isinstance(texts, list):
+            raise TrainingDataError(f"{path}: '{label}' must be a list of example messages")
+        for text in texts:
+            if not isinstance(text, str) or not text.strip():
+                raise TrainingDataError(f"{path}: '{label}' has an empty or non-text example")
+            examples.append(LabelledText(text.strip(), str(label)))
+    return examples
+
+
+def labels_of(examples: Iterable[LabelledText]) -> list[str]:
+    return sorted({e.label for e in examples})
+
+
+def data_fingerprint(paths: Sequence[Path], *extra: str) -> str:
+    """A short hash of files and settings, so a model can tell whether it is stale."""
+    digest = hashlib.sha256()
+    for path in paths:
+        digest.update(path.read_bytes())
+    for item in extra:
+        digest.update(item.encode())
+    return digest.hexdigest()[:16]

@@ -1,0 +1,36 @@
+"""Loading a classifier directory written by ``replique train`` (or a shipped default model)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import spacy
+from spacy.language import Language
+
+from bot.errors import ModelError
+from bot.nlp import components  # noqa: F401  (registers the factories and architectures)
+
+__all__ = ["LoadedClassifier", "load_classifier"]
+
+
+@dataclass(frozen=True, slots=True)
+class LoadedClassifier:
+    nlp: Language
+    component: str
+    threshold: float
+
+
+def load_classifier(path: Path) -> LoadedClassifier:
+    meta_path = path / "meta.json"
+    if not meta_path.exists():
+        raise ModelError(f"{path} is not a model folder (no meta.json): train one with 'replique train'")
+    meta = json.loads(meta_path.read_text(encoding="utf-8")).get("replique")
+    if not isinstance(meta, dict) or "component" not in meta:
+        raise ModelError(f"{path} is not a Réplique model (meta.json has no 'replique' section)")
+    try:
+        nlp = spacy.load(path)
+    except (OSError, ValueError) as exc:
+        raise ModelError(f"cannot load the model at {path}: {exc}") from exc
+    return LoadedClassifier(nlp, str(meta["component"]), float(meta.get("threshold", 0.0)))

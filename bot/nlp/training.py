@@ -1,0 +1,234 @@
+"""Training a text classifier (intent or sentiment) into a spaCy pipeline directory.
+
+The saved pipeline is ``normalizer`` + one ``textcat`` named after what it predicts (``intent`` or
+``sentiment``); the analyser sources that component into its runtime pipeline. A validation split
+drives early stopping, the best epoch's weights are kept, and for intents the confidence below
+which a message goes to a person (as ``other``) is calibrated on that split and saved with the
+model. Seeded: the same data, settings and seed give the same model.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import spacy
+from confection import Config
+from spacy.language import Language
+from spacy.training import Example
+from spacy.util import compounding, fix_random_seed, minibatch
+from thinc.api import Adam
+
+from bot.errors import TrainingDataError
+from bot.nlp import components  # noqa: F401  (registers the factories and architectures)
+from bot.nlp.datasets import LabelledText, labels_of
+from bot.nlp.evaluation import Scores, score
+
+__all__ = [
+    "ARCHITECTURES",
+    "EpochReport",
+    "TrainSettings",
+    "TrainedModel",
+    "predict_labels",
+    "train_classifier",
+]
+
+_CONFIGS = Path(__file__).parent / "configs"
+ARCHITECTURES: tuple[str, ...] = ("bow", "ensemble")
+#: Label that low-confidence predictions turn into.
+FALLBACK_LABEL = "other"
+#: Candidate hand-off thresholds tried during calibration.
+_THRESHOLDS = tuple(round(0.05 * i, 2) for i in range(0, 15))
+
+
+@dataclass(frozen=True, slots=True)
+class TrainSettings:
+    lang: str
+    component: str = "intent"
+    arch: str = "bow"
+    seed: int = 0
+    max_epochs: int = 40
+    patience: int = 5
+    dev_fraction: float = 0.1
+    dropout: float = 0.1
+    learn_rate: float = 0.002
+
+
+@dataclass(frozen=True, slots=True)
+class EpochReport:
+    epoch: int
+    loss: float
+    dev: Scores
+    best: bool
+
+
+@dataclass(frozen=True, slots=True)
+class TrainedModel:
+    nlp: Language
+    settings: TrainSettings
+    dev: Scores
+    threshold: float
+    epochs: int
+    seconds: float
+    n_train: int
+    n_dev: int
+
+    def save(self, out_dir: Path, *, extra_meta: dict[str, Any] | None = None) -> Path:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        self.nlp.meta["name"] = f"replique_{self.settings.component}"
+        self.nlp.meta["version"] = "1.0.0"
+        self.nlp.meta["replique"] = {
+            "component": self.settings.component,
+            "arch": self.settings.arch,
+            "seed": self.settings.seed,
+            "threshold": self.threshold,
+            "labels": list(self.nlp.get_pipe(self.settings.component).labels),
+            "dev_accuracy": round(self.dev.accuracy, 4),
+            "dev_macro_f1": round(self.dev.macro_f1, 4),
+            "epochs": self.epochs,
+            "n_train": self.n_train,
+            "n_dev": self.n_dev,
+            **(extra_meta or {}),
+        }
+        self.nlp.to_disk(out_dir)
+        return out_dir
+
+
+def architecture(name: str) -> dict[str, Any]:
+    """The ``model`` block of a textcat component, from configs/textcat.cfg."""
+    config = Config().from_disk(_CONFIGS / "textcat.cfg")
+    if name not in config:
+        raise TrainingDataError(
+            f"unknown architecture {name!r}: choose one of {', '.join(ARCHITECTURES)}"
+        )
+    return dict(config[name])
+
+
+def _split(
+    examples: Sequence[LabelledText], fraction: float, rng: random.Random
+) -> tuple[list[LabelledText], list[LabelledText]]:
+    """Stratified split: every label keeps most of its examples for training."""
+    by_label: dict[str, list[LabelledText]] = defaultdict(list)
+    for example in examples:
+        by_label[example.label].append(example)
+    train, dev = [], []
+    for label in sorted(by_label):
+        items = by_label[label][:]
+        rng.shuffle(items)
+        n_dev = int(len(items) * fraction) if len(items) >= 5 else 0
+        dev.extend(items[:n_dev])
+        train.extend(items[n_dev:])
+    return train, dev
+
+
+def predict_labels(
+    nlp: Language, component: str, texts: Sequence[str], *, threshold: float = 0.0
+) -> list[tuple[str, float]]:
+    """Top label and confidence for each text; below ``threshold`` the label is ``other``."""
+    labels = set(nlp.get_pipe(component).labels)
+    results = []
+    for doc in nlp.pipe(texts, batch_size=256):
+        cats = {k: v for k, v in doc.cats.items() if k in labels}
+        label, confidence = max(cats.items(), key=lambda kv: kv[1])
+        if confidence < threshold and FALLBACK_LABEL in labels:
+            label = FALLBACK_LABEL
+        results.append((label, float(confidence)))
+    return results
+
+
+def _calibrate(predictions: Sequence[tuple[str, float]], gold: Sequence[str]) -> float:
+    """The hand-off threshold with the best macro-F1 on held-out data (lowest on ties)."""
+    if not gold or FALLBACK_LABEL not in gold:
+        return 0.0
+    best_t, best_f1 = 0.0, -1.0
+    for t in _THRESHOLDS:
+        predicted = [label if conf >= t else FALLBACK_LABEL for label, conf in predictions]
+        f1 = score(gold, predicted).macro_f1
+        if f1 > best_f1 + 1e-9:
+            best_t, best_f1 = t, f1
+    return best_t
+
+
+def train_classifier(
+    examples: Sequence[LabelledText],
+    settings: TrainSettings,
+    *,
+    on_epoch: Callable[[EpochReport], None] | None = None,
+) -> TrainedModel:
+    """Train a ``textcat`` on ``examples``; the best epoch on the validation split is kept."""
+    labels = labels_of(examples)
+    if len(labels) < 2:
+        raise TrainingDataError("training needs at least two different labels")
+    started = time.perf_counter()
+    fix_random_seed(settings.seed)
+    rng = random.Random(settings.seed)
+    train, dev = _split(examples, settings.dev_fraction, rng)
+
+    nlp = spacy.blank(settings.lang)
+    normalizer = nlp.add_pipe("replique_normalizer_v1", name="normalizer")
+    textcat = nlp.add_pipe(
+        "textcat",
+        name=settings.component,
+        config={"model": architecture(settings.arch), "threshold": 0.0},
+    )
+    for label in labels:
+        textcat.add_label(label)
+
+    def to_example(item: LabelledText) -> Example:
+        # The normaliser is not trainable, so run it here: the textcat reads the NORM it sets.
+        doc = normalizer(nlp.make_doc(item.text))
+        return Example.from_dict(doc, {"cats": {lb: float(lb == item.label) for lb in labels}})
+
+    train_examples = [to_example(item) for item in train]
+    optimizer = Adam(settings.learn_rate)
+    nlp.initialize(lambda: train_examples, sgd=optimizer)
+
+    dev_texts, dev_gold = [e.text for e in dev], [e.label for e in dev]
+    best: tuple[float, int, bytes] | None = None
+    epoch = 0
+    for epoch in range(1, settings.max_epochs + 1):
+        rng.shuffle(train_examples)
+        losses: dict[str, float] = {}
+        for batch in minibatch(train_examples, size=compounding(4.0, 32.0, 1.001)):
+            nlp.update(batch, sgd=optimizer, drop=settings.dropout, losses=losses)
+        if dev:
+            predicted = [label for label, _ in predict_labels(nlp, settings.component, dev_texts)]
+            dev_scores = score(dev_gold, predicted)
+            objective = dev_scores.macro_f1
+        else:
+            dev_scores, objective = score([], []), float(epoch)
+        improved = best is None or objective > best[0] + 1e-6
+        if improved:
+            best = (objective, epoch, textcat.to_bytes())
+        if on_epoch is not None:
+            on_epoch(EpochReport(epoch, losses.get(settings.component, 0.0), dev_scores, improved))
+        if best is not None and epoch - best[1] >= settings.patience:
+            break
+    if best is not None:
+        textcat.from_bytes(best[2])
+
+    threshold = 0.0
+    final_dev = score([], [])
+    if dev:
+        predictions = predict_labels(nlp, settings.component, dev_texts)
+        if settings.component == "intent":
+            threshold = _calibrate(predictions, dev_gold)
+        final_dev = score(
+            dev_gold,
+            [lb if c >= threshold else FALLBACK_LABEL for lb, c in predictions],
+        )
+    return TrainedModel(
+        nlp=nlp,
+        settings=settings,
+        dev=final_dev,
+        threshold=threshold,
+        epochs=best[1] if best else epoch,
+        seconds=time.perf_counter() - started,
+        n_train=len(train),
+        n_dev=len(dev),
+    )
