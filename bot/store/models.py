@@ -1,0 +1,244 @@
+"""Tables of the store, as SQLAlchemy typed declarative models.
+
+These classes never leave ``bot.store``: the ``Store`` methods turn rows into domain values. The
+initial Alembic migration creates exactly this schema, and a test compares the two so they cannot
+drift apart.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    DateTime,
+    Dialect,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from bot.domain import DraftStatus, ReviewAction
+
+__all__ = [
+    "INBOUND",
+    "NAMING_CONVENTION",
+    "OUTBOUND",
+    "AnalysisRow",
+    "Base",
+    "ConversationRow",
+    "CustomerRow",
+    "DecisionRow",
+    "DraftRow",
+    "IntentCorrectionRow",
+    "MessageRow",
+    "ProcessedEventRow",
+    "UTCDateTime",
+    "utcnow",
+]
+
+#: Deterministic constraint names, so later migrations can drop or alter them on every database.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_N_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+INBOUND = "inbound"
+OUTBOUND = "outbound"
+
+
+def utcnow() -> datetime:
+    """The current time as an aware UTC datetime (the only kind the store accepts)."""
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Stores aware datetimes as UTC and always returns aware UTC datetimes.
+
+    SQLite has no time zones and PostgreSQL returns ``timestamptz`` in the session's zone; this
+    type hides both differences. Naive datetimes are refused because their zone is a guess.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None or value.utcoffset() is None:
+            raise ValueError(f"naive datetime {value!r}: pass an aware datetime (e.g. in UTC)")
+        value = value.astimezone(UTC)
+        # SQLite stores text: dropping the (always UTC) offset keeps one sortable format.
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    """Declarative base whose metadata carries the naming convention."""
+
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map: dict[Any, Any] = {  # noqa: RUF012 - SQLAlchemy reads it as a class attribute
+        datetime: UTCDateTime(),
+        str: String(),
+    }
+
+
+def _one_of(column: str, values: list[str]) -> str:
+    """A CHECK expression that keeps ``column`` within ``values``."""
+    quoted = ", ".join(f"'{value}'" for value in values)
+    return f"{column} IN ({quoted})"
+
+
+class CustomerRow(Base):
+    """A person who writes to the brand, once per platform account."""
+
+    __tablename__ = "customers"
+    __table_args__ = (UniqueConstraint("platform", "platform_user_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    platform: Mapped[str]
+    platform_user_id: Mapped[str]
+    display_name: Mapped[str | None]
+    language: Mapped[str | None]
+    opted_out: Mapped[bool] = mapped_column(Boolean, default=False)
+    opted_out_at: Mapped[datetime | None]
+    last_offer_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ConversationRow(Base):
+    """A chat, channel or thread in which a customer writes; ``thread_id`` is "" for no thread."""
+
+    __tablename__ = "conversations"
+    # thread_id is "" rather than NULL because NULLs never collide in a unique constraint.
+    __table_args__ = (UniqueConstraint("platform", "platform_conversation_id", "thread_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), index=True)
+    platform: Mapped[str]
+    platform_conversation_id: Mapped[str]
+    thread_id: Mapped[str] = mapped_column(default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_message_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class MessageRow(Base):
+    """A message of a conversation: from the customer (inbound) or a reply that went out."""
+
+    __tablename__ = "messages"
+    __table_args__ = (
+        UniqueConstraint("conversation_id", "direction", "platform_message_id"),
+        CheckConstraint(_one_of("direction", [INBOUND, OUTBOUND]), name="direction"),
+        Index("ix_messages_conversation_received", "conversation_id", "received_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    conversation_id: Mapped[int] = mapped_column(ForeignKey("conversations.id"))
+    direction: Mapped[str]
+    text: Mapped[str] = mapped_column(Text)
+    platform_message_id: Mapped[str | None]
+    attachment_kind: Mapped[str | None]
+    received_at: Mapped[datetime] = mapped_column(default=utcnow)
+    edited_at: Mapped[datetime | None]
+
+
+class AnalysisRow(Base):
+    """What the analyser understood of one message; ``payload`` is the whole ``Analysis``."""
+
+    __tablename__ = "analyses"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    message_id: Mapped[int] = mapped_column(ForeignKey("messages.id"), unique=True)
+    language: Mapped[str]
+    intent: Mapped[str]
+    intent_confidence: Mapped[float] = mapped_column(Float)
+    sentiment: Mapped[str]
+    sentiment_confidence: Mapped[float] = mapped_column(Float)
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class DraftRow(Base):
+    """A candidate reply awaiting or past review; ``version`` grows on every status change."""
+
+    __tablename__ = "drafts"
+    __table_args__ = (
+        CheckConstraint(_one_of("status", [s.value for s in DraftStatus]), name="status"),
+        Index("ix_drafts_conversation_status", "conversation_id", "status"),
+        Index("ix_drafts_message_status", "message_id", "status"),
+        Index("ix_drafts_status_created", "status", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    conversation_id: Mapped[int] = mapped_column(ForeignKey("conversations.id"))
+    message_id: Mapped[int] = mapped_column(ForeignKey("messages.id"))
+    rank: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+    template: Mapped[str]
+    promotional: Mapped[bool] = mapped_column(Boolean)
+    why: Mapped[str] = mapped_column(Text)
+    language: Mapped[str]
+    status: Mapped[str] = mapped_column(default=DraftStatus.PENDING.value)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    decided_at: Mapped[datetime | None]
+    final_text: Mapped[str | None] = mapped_column(Text)
+
+
+class DecisionRow(Base):
+    """The one review decision that changed a draft's status (losers of a race leave no row)."""
+
+    __tablename__ = "decisions"
+    __table_args__ = (
+        CheckConstraint(_one_of("action", [a.value for a in ReviewAction]), name="action"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    draft_id: Mapped[int] = mapped_column(ForeignKey("drafts.id"), index=True)
+    action: Mapped[str]
+    reviewer: Mapped[str]
+    edited_text: Mapped[str | None] = mapped_column(Text)
+    intent_correction: Mapped[str | None]
+    decided_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ProcessedEventRow(Base):
+    """A platform event already handled, so a redelivered webhook is ignored."""
+
+    __tablename__ = "processed_events"
+
+    platform: Mapped[str] = mapped_column(primary_key=True)
+    event_id: Mapped[str] = mapped_column(primary_key=True)
+    processed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class IntentCorrectionRow(Base):
+    """A reviewer's fix of a predicted intent: training data for the next model."""
+
+    __tablename__ = "intent_corrections"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    message_id: Mapped[int] = mapped_column(ForeignKey("messages.id"), index=True)
+    predicted: Mapped[str]
+    corrected: Mapped[str]
+    reviewer: Mapped[str]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
