@@ -83,7 +83,7 @@ def draft(
         run_jsonl(session, sys.stdin, sys.stdout)
         return
     if text is None:
-        raise RepliqueError("give the message to draft for, e.g. replique draft \"Salut!\"")
+        raise RepliqueError('give the message to draft for, e.g. replique draft "Salut!"')
     if channel not in ("telegram", "slack", "web", "cli"):
         raise RepliqueError(f"--channel must be telegram, slack or web, not {channel!r}")
     platform: Platform = channel  # type: ignore[assignment]
@@ -121,7 +121,9 @@ def check(config: ConfigOption = None) -> None:
         for problem in problems:
             stderr.print(f"  - {escape(problem)}")
         raise typer.Exit(1)
-    stdout.print(f"All good: configuration, catalogue, models and templates of {app_config.brand.name}.")
+    stdout.print(
+        f"All good: configuration, catalogue, models and templates of {app_config.brand.name}."
+    )
 
 
 @app.command()
@@ -130,7 +132,7 @@ def init(
     directory: Annotated[Path, typer.Argument(help="Folder to write into.")] = Path("."),
     force: Annotated[bool, typer.Option(help="Overwrite files that exist.")] = False,
 ) -> None:
-    """Write a commented replique.yml, a sample catalog.yml and an editable copy of the templates."""
+    """Write a commented replique.yml, a sample catalog.yml and a copy of the templates."""
     targets = [directory / "replique.yml", directory / "catalog.yml", directory / "templates"]
     existing = [str(t) for t in targets if t.exists()]
     if existing and not force:
@@ -196,9 +198,9 @@ def evaluate(
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
     """Score an intent model on labelled examples."""
-    from bot.nlp.model_io import load_classifier
     from bot.nlp.datasets import load_examples
     from bot.nlp.evaluation import score
+    from bot.nlp.model_io import load_classifier
     from bot.nlp.training import predict_labels
 
     examples = load_examples(data)
@@ -220,7 +222,9 @@ def evaluate(
         return
     table = Table("intent", "precision", "recall", "F1", "n")
     for s in scores.per_label:
-        table.add_row(s.label, f"{s.precision:.2f}", f"{s.recall:.2f}", f"{s.f1:.2f}", str(s.support))
+        table.add_row(
+            s.label, f"{s.precision:.2f}", f"{s.recall:.2f}", f"{s.f1:.2f}", str(s.support)
+        )
     stdout.print(table)
     stdout.print(
         f"accuracy {result['accuracy']:.3f}  macro-F1 {result['macro_f1']:.3f}  n={scores.n}  "

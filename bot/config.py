@@ -1,9 +1,9 @@
 """Configuration: secrets from the environment, everything else from ``replique.yml``.
 
-Two sources, on purpose: ``Settings`` reads only environment variables (tokens, secrets, URLs — never
-written to a committed file), and ``AppConfig`` is the brand's ``replique.yml`` (brand, reviewers,
-channels, catalogue, policies). With no ``replique.yml`` Réplique runs the bundled demo brand, so
-``make run`` works on a fresh clone.
+Two sources, on purpose: ``Settings`` reads only environment variables (tokens, secrets, URLs —
+never written to a committed file), and ``AppConfig`` is the brand's ``replique.yml`` (brand,
+reviewers, channels, catalogue, policies). With no ``replique.yml`` Réplique runs the bundled
+demo brand, so ``make run`` works on a fresh clone.
 """
 
 from __future__ import annotations

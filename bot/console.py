@@ -62,9 +62,7 @@ def run_console(config: AppConfig, *, settings: Settings | None = None) -> None:
     out = Console(highlight=False, soft_wrap=True)
     store = Store.open(settings.effective_database_url)
     copilot = Copilot(config=config, store=store)
-    out.print(
-        f"[bold]Réplique[/bold] console — {escape(config.brand.name)}. Loading the analyser…"
-    )
+    out.print(f"[bold]Réplique[/bold] console — {escape(config.brand.name)}. Loading the analyser…")
     copilot.analyser.warm_up()
     out.print(_HELP)
     customer, conversation = "Julie", uuid.uuid4().hex[:8]
@@ -119,7 +117,9 @@ def _ask(out: Console, prompt: str) -> str | None:
         return None
 
 
-def _review(out: Console, copilot: Copilot, pending: tuple[int, ...], choice: str) -> tuple[int, ...]:
+def _review(
+    out: Console, copilot: Copilot, pending: tuple[int, ...], choice: str
+) -> tuple[int, ...]:
     if choice == "d":
         for draft_id in pending:
             copilot.decide(draft_id, action=ReviewAction.DISCARD, reviewer="console")

@@ -75,7 +75,7 @@ class InboundMessage:
 
 @dataclass(frozen=True, slots=True)
 class Entity:
-    """A detail the customer mentioned; ``value`` is its normalised form (ISO date, E.164 phone…)."""
+    """A detail the customer mentioned; ``value`` is its normal form (ISO date, E.164 phone…)."""
 
     label: str
     text: str

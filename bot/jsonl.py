@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import IO, Any, cast
 
 from bot.domain import Platform
-from bot.drafting.session import DraftRequest, Drafted, DraftSession
+from bot.drafting.session import Drafted, DraftRequest, DraftSession
 
 __all__ = ["MAX_BATCH", "drafted_to_json", "parse_line", "read_batches", "run_jsonl"]
 

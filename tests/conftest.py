@@ -20,6 +20,9 @@ import pytest
 from psycopg import sql
 from sqlalchemy import URL, make_url
 
+from bot.config import RESOURCES, AppConfig, load_config
+from bot.drafting.session import DraftSession
+from bot.nlp.analyser import Analyser
 from bot.store import Store, redact_url
 
 POSTGRES_URL_ENV = "REPLIQUE_TEST_POSTGRES_URL"
@@ -103,3 +106,22 @@ def store(store_url: str) -> Iterator[Store]:
         yield opened
     finally:
         opened.close()
+
+
+# --- Analyser and drafter fixtures: loading spaCy pipelines costs seconds, so once a session. ---
+
+
+@pytest.fixture(scope="session")
+def app_config() -> AppConfig:
+    """The bundled demo brand (Café Boréal), as a fresh clone runs it."""
+    return load_config(RESOURCES / "replique.yml")
+
+
+@pytest.fixture(scope="session")
+def analyser(app_config: AppConfig) -> Analyser:
+    return Analyser(app_config)
+
+
+@pytest.fixture(scope="session")
+def session(app_config: AppConfig, analyser: Analyser) -> DraftSession:
+    return DraftSession(app_config, analyser=analyser)

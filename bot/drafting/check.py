@@ -29,10 +29,14 @@ def sample_contexts(config: AppConfig, language: str, intent: str) -> list[dict[
         "email": "julie@example.com",
         "phone": "+15145550123",
         "money": "25.00 CAD",
-        "date": SimpleNamespace(text="hier" if language == "fr" else "yesterday", value="2026-11-27"),
-        "product": SimpleNamespace(name="Mélange Boréal", url="https://example.com/p", price="18.50 $"),
+        "date": SimpleNamespace(
+            text="hier" if language == "fr" else "yesterday", value="2026-11-27"
+        ),
+        "product": SimpleNamespace(
+            name="Mélange Boréal", url="https://example.com/p", price="18.50 $"
+        ),
     }
-    bare = {key: None for key in rich}
+    bare = dict.fromkeys(rich)
     contexts = []
     for details, greet, formal, sentiment, offer, name in itertools.product(
         (rich, bare), (True, False), (True, False), SENTIMENTS, (True, False), ("Julie", "")

@@ -105,7 +105,9 @@ class Drafter:
             "date": SimpleNamespace(text=date.text, value=date.value) if date else None,
             "product": product,
             "offer": (
-                SimpleNamespace(code=self._config.offers.code, discount=self._config.offers.discount)
+                SimpleNamespace(
+                    code=self._config.offers.code, discount=self._config.offers.discount
+                )
                 if offer.allowed
                 else None
             ),

@@ -14,22 +14,23 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import spacy
 from confection import Config
 from spacy.language import Language as SpacyLanguage
+from spacy.pipeline import EntityRuler, TextCategorizer
 from spacy.tokens import Doc
 
 from bot.config import AppConfig
-from bot.domain import SENTIMENTS, Analysis, IntentScore, Sentiment
+from bot.domain import SENTIMENTS, Analysis, IntentScore, Language, Sentiment
 from bot.errors import ModelError
 from bot.nlp import components  # noqa: F401  (registers the factories and architectures)
 from bot.nlp.entities import catalog_patterns, extract_entities
 from bot.nlp.language import LanguageGuess, LanguageIdentifier
 from bot.nlp.text import clean_text, has_words
 
-__all__ = ["DEFAULT_MODELS", "AnalysisRequest", "Analyser"]
+__all__ = ["DEFAULT_MODELS", "Analyser", "AnalysisRequest"]
 
 #: Models shipped with Réplique: ``<lang>/intent`` and ``<lang>/sentiment``.
 DEFAULT_MODELS = Path(__file__).parent / "models"
@@ -116,14 +117,14 @@ class Analyser:
             raise ModelError(f"cannot load the {lang} analysis pipeline: {exc}") from exc
         patterns = catalog_patterns(self._config.catalog_data)
         if patterns:
-            nlp.get_pipe("products").add_patterns(patterns)
+            cast(EntityRuler, nlp.get_pipe("products")).add_patterns(patterns)
         intent_meta = _replique_meta(intent_path)
         configured = self._config.policies.min_intent_confidence
         threshold = configured if configured is not None else float(intent_meta["threshold"])
         return _LoadedPipeline(
             nlp=nlp,
-            intent_labels=frozenset(nlp.get_pipe("intent").labels),
-            sentiment_labels=frozenset(nlp.get_pipe("sentiment").labels),
+            intent_labels=frozenset(cast(TextCategorizer, nlp.get_pipe("intent")).labels),
+            sentiment_labels=frozenset(cast(TextCategorizer, nlp.get_pipe("sentiment")).labels),
             threshold=threshold,
         )
 
@@ -216,8 +217,11 @@ def _sentiment(doc: Doc, labels: frozenset[str]) -> tuple[Sentiment, float]:
     return "neutral", 0.0
 
 
-def _as_language(code: str, default: str) -> Any:
-    return code if code in ("fr", "en", "other") else default
+def _as_language(code: str, default: str) -> Language:
+    for known in ("fr", "en", "other"):
+        if code == known:
+            return known
+    return "fr" if default == "fr" else "en"
 
 
 def _replique_meta(path: Path) -> dict[str, Any]:

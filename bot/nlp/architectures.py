@@ -13,9 +13,18 @@ from typing import Any
 
 from spacy.attrs import NORM
 from spacy.ml.extract_ngrams import extract_ngrams
-from spacy.ml.models.textcat import resize_and_set_ref, resize_linear_weighted
+from spacy.ml.models.textcat import resize_and_set_ref
 from spacy.util import registry
-from thinc.api import Logistic, Model, SparseLinear_v2, chain, resizable, softmax_activation, with_cpu
+from thinc.api import (
+    Logistic,
+    Model,
+    SparseLinear_v2,
+    chain,
+    resizable,
+    softmax_activation,
+    with_cpu,
+)
+from thinc.layers.resizable import resize_linear_weighted
 
 __all__ = ["build_norm_bow_text_classifier"]
 
@@ -23,7 +32,6 @@ __all__ = ["build_norm_bow_text_classifier"]
 _NEG_VALUE = -5000.0
 
 
-@registry.architectures("replique.TextCatNormBOW.v1")
 def build_norm_bow_text_classifier(
     exclusive_classes: bool,
     ngram_size: int,
@@ -53,3 +61,6 @@ def build_norm_bow_text_classifier(
     model.attrs["multi_label"] = not exclusive_classes
     model.attrs["resize_output"] = partial(resize_and_set_ref, resizable_layer=resizable_layer)
     return model
+
+
+registry.architectures.register("replique.TextCatNormBOW.v1", func=build_norm_bow_text_classifier)

@@ -461,7 +461,9 @@ def load_pretrained(model: str) -> Language:
     meta = spacy.util.get_model_meta(path)
     keep = {"tok2vec", "ner"}
     exclude = [c for c in meta.get("components", meta.get("pipeline", [])) if c not in keep]
-    return spacy.load(model, exclude=exclude)
+    # Its serialised tokenizer would recompile spaCy's slowest French expression (see
+    # bot/nlp/french.py); the default French tokenizer it gets instead is the same one.
+    return spacy.load(model, exclude=[*exclude, "tokenizer"])
 
 
 class PretrainedEntityRecognizer:

@@ -25,7 +25,9 @@ class LoadedClassifier:
 def load_classifier(path: Path) -> LoadedClassifier:
     meta_path = path / "meta.json"
     if not meta_path.exists():
-        raise ModelError(f"{path} is not a model folder (no meta.json): train one with 'replique train'")
+        raise ModelError(
+            f"{path} is not a model folder (no meta.json): train one with 'replique train'"
+        )
     meta = json.loads(meta_path.read_text(encoding="utf-8")).get("replique")
     if not isinstance(meta, dict) or "component" not in meta:
         raise ModelError(f"{path} is not a Réplique model (meta.json has no 'replique' section)")

@@ -96,9 +96,30 @@ def clean_text(text: str, *, max_chars: int = 5000) -> str:
     if "\n\n\n" in text:
         text = _BLANK_LINES.sub("\n\n", text)
     text = text.strip()
-    if len(text) <= max_chars:
-        return text
-    return _truncate(text, max_chars)
+    if len(text) > max_chars:
+        text = _truncate(text, max_chars)
+    if _LONG_CHUNK.search(text):
+        text = _LONG_CHUNK.sub(_break_chunk, text)
+    return text
+
+
+# spaCy's tokenizer peels prefixes and suffixes off a space-free chunk one at a time, which is
+# quadratic: 10,000 "$" in a row take it 25 seconds. No real word is that long, so long chunks are
+# broken up (a URL may be longer, up to _URL_CHUNK), and a run of one punctuation mark is cut to 3
+# ("!!!!!!!" keeps its urgency as "!!!").
+_CHUNK = 40
+_URL_CHUNK = 300
+_LONG_CHUNK = re.compile(rf"\S{{{_CHUNK + 1},}}")
+_PUNCT_RUN = re.compile(r"([^\w\s])\1{3,}")
+_URL_LIKE = re.compile(r"^(?:[a-z][a-z0-9+.-]*://|www\.)", re.IGNORECASE)
+
+
+def _break_chunk(match: re.Match[str]) -> str:
+    chunk = _PUNCT_RUN.sub(r"\1\1\1", match.group(0))
+    size = _URL_CHUNK if _URL_LIKE.match(chunk) else _CHUNK
+    if len(chunk) <= size:
+        return chunk
+    return " ".join(chunk[i : i + size] for i in range(0, len(chunk), size))
 
 
 def _truncate(text: str, max_chars: int) -> str:

@@ -15,14 +15,14 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import spacy
 from confection import Config
 from spacy.language import Language
+from spacy.pipeline import TextCategorizer
 from spacy.training import Example
-from spacy.util import compounding, fix_random_seed, minibatch
-from thinc.api import Adam
+from thinc.api import Adam, fix_random_seed
 
 from bot.errors import TrainingDataError
 from bot.nlp import components  # noqa: F401  (registers the factories and architectures)
@@ -43,7 +43,7 @@ ARCHITECTURES: tuple[str, ...] = ("bow", "ensemble")
 #: Label that low-confidence predictions turn into.
 FALLBACK_LABEL = "other"
 #: Candidate hand-off thresholds tried during calibration.
-_THRESHOLDS = tuple(round(0.05 * i, 2) for i in range(0, 15))
+_THRESHOLDS = tuple(round(0.05 * i, 2) for i in range(15))
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,7 +87,7 @@ class TrainedModel:
             "arch": self.settings.arch,
             "seed": self.settings.seed,
             "threshold": self.threshold,
-            "labels": list(self.nlp.get_pipe(self.settings.component).labels),
+            "labels": list(_textcat(self.nlp, self.settings.component).labels),
             "dev_accuracy": round(self.dev.accuracy, 4),
             "dev_macro_f1": round(self.dev.macro_f1, 4),
             "epochs": self.epochs,
@@ -97,6 +97,20 @@ class TrainedModel:
         }
         self.nlp.to_disk(out_dir)
         return out_dir
+
+
+def _batches(items: Sequence[Example]) -> list[Sequence[Example]]:
+    """Small batches first, growing to 32: early updates are many and cheap (spaCy's habit)."""
+    batches, start, size = [], 0, 4.0
+    while start < len(items):
+        batches.append(items[start : start + int(size)])
+        start += int(size)
+        size = min(size * 1.001, 32.0)
+    return batches
+
+
+def _textcat(nlp: Language, name: str) -> TextCategorizer:
+    return cast(TextCategorizer, nlp.get_pipe(name))
 
 
 def architecture(name: str) -> dict[str, Any]:
@@ -130,7 +144,7 @@ def predict_labels(
     nlp: Language, component: str, texts: Sequence[str], *, threshold: float = 0.0
 ) -> list[tuple[str, float]]:
     """Top label and confidence for each text; below ``threshold`` the label is ``other``."""
-    labels = set(nlp.get_pipe(component).labels)
+    labels = set(_textcat(nlp, component).labels)
     results = []
     for doc in nlp.pipe(texts, batch_size=256):
         cats = {k: v for k, v in doc.cats.items() if k in labels}
@@ -171,10 +185,13 @@ def train_classifier(
 
     nlp = spacy.blank(settings.lang)
     normalizer = nlp.add_pipe("replique_normalizer_v1", name="normalizer")
-    textcat = nlp.add_pipe(
-        "textcat",
-        name=settings.component,
-        config={"model": architecture(settings.arch), "threshold": 0.0},
+    textcat = cast(
+        TextCategorizer,
+        nlp.add_pipe(
+            "textcat",
+            name=settings.component,
+            config={"model": architecture(settings.arch), "threshold": 0.0},
+        ),
     )
     for label in labels:
         textcat.add_label(label)
@@ -194,7 +211,7 @@ def train_classifier(
     for epoch in range(1, settings.max_epochs + 1):
         rng.shuffle(train_examples)
         losses: dict[str, float] = {}
-        for batch in minibatch(train_examples, size=compounding(4.0, 32.0, 1.001)):
+        for batch in _batches(train_examples):
             nlp.update(batch, sgd=optimizer, drop=settings.dropout, losses=losses)
         if dev:
             predicted = [label for label, _ in predict_labels(nlp, settings.component, dev_texts)]

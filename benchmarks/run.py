@@ -1,0 +1,134 @@
+"""Réplique's performance benchmarks (``make bench``): prints a table and writes JSON.
+
+Measured, never asserted: the targets are printed next to the figures so a person can judge them,
+and nothing here fails because the machine was slow.
+
+- throughput: ``replique draft --json`` in one process, messages per second once started;
+- latency: one message at a time through the analyser and drafter, p50/p99 after warm-up;
+- start-up: a fresh ``replique draft --json`` process until its first answer;
+- memory: peak resident memory of the throughput process (both languages loaded).
+
+The messages are the shipped evaluation sets of both languages (never trained on), repeated.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bot.config import load_config  # noqa: E402
+from bot.drafting.session import DraftRequest, DraftSession  # noqa: E402
+from bot.nlp.datasets import TRAINING_DATA, load_examples  # noqa: E402
+
+REPLIQUE = Path(sys.executable).parent / "replique"
+TARGETS = {
+    "throughput_msgs_per_s": ">= 2000",
+    "latency_p50_ms": "-",
+    "latency_p99_ms": "<= 10",
+    "startup_s": "<= 3",
+    "peak_rss_mb": "<= 400",
+}
+
+
+def messages() -> list[str]:
+    texts: list[str] = []
+    for lang in ("fr", "en"):
+        texts += [e.text for e in load_examples(TRAINING_DATA / lang / "intents_eval.yml")]
+    return texts
+
+
+def jsonl(texts: list[str]) -> bytes:
+    lines = [
+        json.dumps({"text": t, "customer": {"id": f"c{i % 500}", "name": "Julie"}})
+        for i, t in enumerate(texts)
+    ]
+    return ("\n".join(lines) + "\n").encode()
+
+
+def startup_seconds() -> float:
+    """Wall time of a fresh process answering one message."""
+    started = time.perf_counter()
+    subprocess.run(
+        [str(REPLIQUE), "draft", "--json"],
+        input=jsonl(["Bonjour, où est ma commande #4821 ?"]),
+        capture_output=True,
+        check=True,
+    )
+    return time.perf_counter() - started
+
+
+def throughput(texts: list[str], repeat: int) -> tuple[float, float, int]:
+    """Messages per second of one process once started, and its peak RSS in MB."""
+    payload = jsonl(texts * repeat)
+    n = len(texts) * repeat
+    warm = startup_seconds()
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    started = time.perf_counter()
+    result = subprocess.run(
+        [str(REPLIQUE), "draft", "--json"], input=payload, capture_output=True, check=True
+    )
+    elapsed = time.perf_counter() - started
+    answers = result.stdout.decode().splitlines()
+    if len(answers) != n:
+        raise SystemExit(f"expected {n} answers, got {len(answers)}")
+    peak_kb = max(before, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+    # Start-up is measured on its own; subtract it so this is the steady rate.
+    return n / max(elapsed - warm, 1e-9), peak_kb / 1024, n
+
+
+def latency(texts: list[str], rounds: int) -> tuple[float, float]:
+    session = DraftSession(load_config())
+    for text in texts[:50]:
+        session.draft_many([DraftRequest(text)])
+    timings = []
+    for i in range(rounds):
+        text = texts[i % len(texts)]
+        started = time.perf_counter()
+        session.draft_many([DraftRequest(text)])
+        timings.append((time.perf_counter() - started) * 1000)
+    timings.sort()
+    return statistics.median(timings), timings[int(len(timings) * 0.99) - 1]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Réplique benchmarks")
+    parser.add_argument("--repeat", type=int, default=10, help="passes over the messages")
+    parser.add_argument("--rounds", type=int, default=2000, help="single-message timings")
+    parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results" / "core.json")
+    args = parser.parse_args()
+
+    texts = messages()
+    startup = min(startup_seconds() for _ in range(3))
+    rate, peak_mb, n = throughput(texts, args.repeat)
+    p50, p99 = latency(texts, args.rounds)
+    results: dict[str, Any] = {
+        "throughput_msgs_per_s": round(rate, 1),
+        "latency_p50_ms": round(p50, 3),
+        "latency_p99_ms": round(p99, 3),
+        "startup_s": round(startup, 3),
+        "peak_rss_mb": round(peak_mb, 1),
+        "messages": n,
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
+    }
+    print(f"{'measure':<24}{'value':>12}  target")
+    for key, target in TARGETS.items():
+        print(f"{key:<24}{results[key]:>12}  {target}")
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    print(f"\nwritten to {args.out}")
+
+
+if __name__ == "__main__":
+    main()
