@@ -17,7 +17,7 @@ from typing import Any
 from bot.nlp.analyser import DEFAULT_MODELS
 from bot.nlp.datasets import TRAINING_DATA, LabelledText, data_fingerprint, load_examples
 from bot.nlp.evaluation import Scores, score
-from bot.nlp.training import TrainSettings, predict_labels, train_classifier
+from bot.nlp.training import TrainSettings, handoff_utility, predict_labels, train_classifier
 
 __all__ = ["DEFAULT_SETTINGS", "default_fingerprint", "main"]
 
@@ -39,6 +39,7 @@ class BuiltModel:
     eval_scores: Scores
     threshold: float
     seconds: float
+    handoff_rate: float
 
 
 def default_fingerprint(lang: str, component: str) -> str:
@@ -83,7 +84,11 @@ def build(lang: str, component: str, out_root: Path = DEFAULT_MODELS) -> BuiltMo
     predicted = predict_labels(
         trained.nlp, component, [e.text for e in evaluation], threshold=trained.threshold
     )
-    eval_scores = score([e.label for e in evaluation], [label for label, _ in predicted])
+    gold = [e.label for e in evaluation]
+    eval_scores = score(gold, [label for label, _ in predicted])
+    raw = predict_labels(trained.nlp, component, [e.text for e in evaluation])
+    utility = handoff_utility(raw, gold, trained.threshold)
+    handoffs = sum(1 for _, confidence in raw if confidence < trained.threshold)
     out = out_root / lang / component
     if out.exists():
         shutil.rmtree(out)
@@ -94,9 +99,13 @@ def build(lang: str, component: str, out_root: Path = DEFAULT_MODELS) -> BuiltMo
             "eval_accuracy": round(eval_scores.accuracy, 4),
             "eval_macro_f1": round(eval_scores.macro_f1, 4),
             "eval_n": eval_scores.n,
+            "eval_handoff_rate": round(handoffs / len(gold), 4),
+            "eval_utility": round(utility, 4),
         },
     )
-    return BuiltModel(lang, component, eval_scores, trained.threshold, trained.seconds)
+    return BuiltModel(
+        lang, component, eval_scores, trained.threshold, trained.seconds, handoffs / len(gold)
+    )
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -110,7 +119,8 @@ def main(argv: list[str] | None = None) -> None:
             print(
                 f"{lang} {component:<9} eval accuracy {built.eval_scores.accuracy:.3f} "
                 f"macro-F1 {built.eval_scores.macro_f1:.3f} (n={built.eval_scores.n}) "
-                f"threshold {built.threshold:.2f}  {built.seconds:.1f}s"
+                f"threshold {built.threshold:.2f} (hands off {built.handoff_rate:.0%})  "
+                f"{built.seconds:.1f}s"
             )
             for gold, pred, count in built.eval_scores.confusions[:5]:
                 print(f"    {gold} -> {pred}: {count}")

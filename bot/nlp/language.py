@@ -58,6 +58,10 @@ _LID_MAX_POINTS: Final = 20.0
 # English markers cover almost none of the words.
 _LID_OTHER_MIN_WORDS: Final = 8
 _LID_OTHER_MIN_PROB: Final = 0.6
+# py3langid is the slowest step; skip it when the markers already leave no doubt: most words are
+# French or English markers, one language leads clearly, and no other language scored.
+_DECISIVE_COVERAGE: Final = 0.5
+_DECISIVE_MARGIN: Final = 3 * _MIN_MARGIN
 _LID_OTHER_MAX_COVERAGE: Final = 0.15
 
 # Letters with accents: French ones count a little for French ("arrivé" folds to English
@@ -332,7 +336,11 @@ class LanguageIdentifier:
 
         evidence = _Evidence(scores, words, non_latin, fr_en_hits)
         latin_words = words - non_latin
-        if latin_words >= _LID_MIN_WORDS and non_latin / max(words, 1) < _NON_LATIN_MIN_FRACTION:
+        if (
+            latin_words >= _LID_MIN_WORDS
+            and non_latin / max(words, 1) < _NON_LATIN_MIN_FRACTION
+            and not self._decisive(evidence, latin_words)
+        ):
             ranked: list[tuple[str, float]] = self._langid().rank(text)
             points = min(_LID_MAX_POINTS, _LID_POINTS_PER_WORD * (latin_words - _LID_MIN_WORDS + 1))
             for lang, prob in ranked:
@@ -341,6 +349,14 @@ class LanguageIdentifier:
             if ranked:
                 evidence.lid_top = (ranked[0][0], float(ranked[0][1]))
         return evidence
+
+    def _decisive(self, evidence: _Evidence, latin_words: int) -> bool:
+        scores = evidence.scores
+        if evidence.fr_en_hits < _DECISIVE_COVERAGE * latin_words:
+            return False
+        if abs(scores["fr"] - scores["en"]) < _DECISIVE_MARGIN:
+            return False
+        return all(scores[lang] == 0 for lang in self._others)
 
     def _count_accents(self, token: str, points: dict[str, float]) -> None:
         chars = set(token)

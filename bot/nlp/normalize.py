@@ -6,8 +6,9 @@ NORM to a folded form; matchers and classifiers that read NORM then ignore case 
 
 Two folds live here:
 
-* :func:`fold` — the NORM of a token: lower-cased, NFKD-decomposed, combining marks dropped, curly
-  apostrophes made straight (iOS and macOS type ``’`` by default, and "aujourd’hui" must match).
+* :func:`fold` — the NORM of a token: lower-cased, NFKD-decomposed, combining marks dropped,
+  ligatures spelled out, curly apostrophes made straight (iOS and macOS type ``’`` by default,
+  and "aujourd’hui" must match).
 * :func:`fold_text` — the same idea for a whole text, but one character for one character, so that
   regular expressions can run on the folded text and report offsets valid in the original.
 """
@@ -34,10 +35,19 @@ def _strip_marks(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
+# Ligatures do not decompose, but customers type "oeuf" as often as "œuf".
+_LIGATURES = str.maketrans({"œ": "oe", "æ": "ae"})
+
+
 @lru_cache(maxsize=65536)
 def fold(text: str) -> str:
-    """A token's NORM: lower case, no accents, straight apostrophes ("Commandé": "commande")."""
-    folded = _strip_marks(text.lower())
+    """Lower case, no accents, no ligatures, straight apostrophes ("Commandé": "commande").
+
+    The one fold of the project: token NORMs, lexicon look-ups and cue matching all use it.
+    """
+    if not isinstance(text, str):
+        return ""
+    folded = _strip_marks(text.lower().translate(_LIGATURES))
     if any(ch in _APOSTROPHES for ch in folded):
         folded = "".join(_APOSTROPHES.get(ch, ch) for ch in folded)
     return folded

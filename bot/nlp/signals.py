@@ -21,7 +21,7 @@ from spacy.language import Language as SpacyLanguage
 from spacy.tokens import Doc
 
 from bot.domain import Formality
-from bot.nlp.text import fold
+from bot.nlp.text import doc_text, fold
 
 __all__ = ["MessageSignals", "make_message_signals", "register_extensions"]
 
@@ -146,10 +146,11 @@ class MessageSignals:
     def __call__(self, doc: Doc) -> Doc:
         # The tokens' texts and trailing spaces make up doc.text, so folding it once gives the
         # folded tokens joined as typed, at a fraction of the cost of one fold per token.
-        folded = fold(doc.text)
+        text = doc_text(doc)
+        folded = fold(text)
         doc._.formality = _formality(folded) if self._french else None
-        doc._.is_question = _is_question(doc.text, folded, french=self._french)
-        doc._.is_urgent = _is_urgent(doc.text, folded)
+        doc._.is_question = _is_question(text, folded, french=self._french)
+        doc._.is_urgent = _is_urgent(text, folded)
         return doc
 
 

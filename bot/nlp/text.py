@@ -11,6 +11,10 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from spacy.tokens import Doc
+
+from bot.nlp.normalize import fold
+
 __all__ = ["APOSTROPHES", "clean_text", "fold", "has_words", "is_emoji_only"]
 
 # Line separators other than "\n" (CR, vertical tab, form feed, NEL, the Unicode line and
@@ -63,7 +67,6 @@ _HAS_EMOJI = re.compile(f"[{_EMOJI_BASE}]|[#*0-9]\ufe0f?\u20e3")
 #: Typographic apostrophes and look-alikes phones produce; ``fold`` turns them into "'".
 APOSTROPHES = re.compile("[’‘ʼ`´′]")
 _COMBINING_MARKS = re.compile("[\u0300-\u036f]")
-_LIGATURES = str.maketrans({"œ": "oe", "æ": "ae"})
 
 
 def clean_text(text: str, *, max_chars: int = 5000) -> str:
@@ -149,15 +152,13 @@ def is_emoji_only(text: str) -> bool:
     return _EMOJI_ONLY.fullmatch(text) is not None and _HAS_EMOJI.search(text) is not None
 
 
-def fold(text: str) -> str:
-    """Return ``text`` lower-cased, accent-free and with straight apostrophes, for matching cues.
+_TEXT_KEY = "replique.text"
 
-    "Où", "OU" and "ou" all fold to "ou"; "c’est" folds to "c'est"; "œ" becomes "oe". Letters of
-    other scripts are kept (only Latin combining accents are removed).
-    """
-    if not isinstance(text, str):
-        return ""
-    text = APOSTROPHES.sub("'", text.lower()).translate(_LIGATURES)
-    if text.isascii():
-        return text
-    return _COMBINING_MARKS.sub("", unicodedata.normalize("NFD", text))
+
+def doc_text(doc: Doc) -> str:
+    """``doc.text``, computed once per doc: spaCy rebuilds it from the tokens on every access,
+    and several components read it."""
+    cached = doc.user_data.get(_TEXT_KEY)
+    if cached is None:
+        cached = doc.user_data[_TEXT_KEY] = doc.text
+    return str(cached)

@@ -43,3 +43,16 @@ def test_same_seed_same_model() -> None:
     b = train_classifier(data, settings)
     texts = ["thx a lot", "stop texting me", "parcel still not here"]
     assert predict_labels(a.nlp, "intent", texts) == predict_labels(b.nlp, "intent", texts)
+
+
+def test_handoff_threshold_is_chosen_for_the_reviewer() -> None:
+    from bot.nlp.training import _calibrate, handoff_utility
+
+    # Two confident right answers, two unsure wrong ones: handing the unsure ones to a person
+    # (worth 0.5 each) beats drafting them wrongly (worth 0).
+    predictions = [("thanks", 0.9), ("order_status", 0.8), ("thanks", 0.3), ("pricing", 0.25)]
+    gold = ["thanks", "order_status", "complaint", "other"]
+    assert handoff_utility(predictions, gold, 0.0) == 0.5
+    assert handoff_utility(predictions, gold, 0.35) == (1 + 1 + 0.5 + 1) / 4
+    assert 0.3 < _calibrate(predictions, gold) <= 0.8
+    assert _calibrate(predictions, ["thanks", "order_status", "complaint", "pricing"]) == 0.0
