@@ -19,7 +19,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from bot.config import RESOURCES, AppConfig, load_config
+from bot.config import RESOURCES, load_config
 from bot.domain import Platform
 from bot.errors import RepliqueError
 
@@ -58,10 +58,6 @@ def friendly(command: Callable[P, R]) -> Callable[P, R]:
     return wrapper
 
 
-def _config(path: Path | None) -> AppConfig:
-    return load_config(path)
-
-
 @app.command()
 @friendly
 def draft(
@@ -78,7 +74,7 @@ def draft(
     from bot.drafting.session import DraftRequest, DraftSession
     from bot.jsonl import run_jsonl
 
-    session = DraftSession(_config(config))
+    session = DraftSession(load_config(config))
     if as_json:
         run_jsonl(session, sys.stdin, sys.stdout)
         return
@@ -102,7 +98,7 @@ def check(config: ConfigOption = None) -> None:
     from bot.drafting.check import check_templates
     from bot.nlp.analyser import Analyser
 
-    app_config = _config(config)
+    app_config = load_config(config)
     problems = []
     try:
         app_config.catalog_data  # noqa: B018  (loading it validates it)
@@ -242,7 +238,7 @@ def console(config: ConfigOption = None) -> None:
     """Type as a customer, see the analysis and the drafts, choose one (developer console)."""
     from bot.console import run_console
 
-    run_console(_config(config))
+    run_console(load_config(config))
 
 
 @app.command()
@@ -251,7 +247,7 @@ def run(config: ConfigOption = None) -> None:
     """Start Réplique (for now: the interactive console on a local SQLite store)."""
     from bot.console import run_console
 
-    run_console(_config(config))
+    run_console(load_config(config))
 
 
 def main() -> None:
