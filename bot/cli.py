@@ -1,6 +1,8 @@
 """The ``replique`` command line: draft, check, init, train, eval, run, console.
 
 Every command reports a problem as one line that says what to do, and exits with status 1.
+What the commands print comes from bot/messages.py, in the reader's language (French or English);
+the ``help=`` texts and docstrings stay English, since Typer reads them at import.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from rich.table import Table
 from bot.config import RESOURCES, load_config
 from bot.domain import Platform
 from bot.errors import RepliqueError
+from bot.messages import t
 
 __all__ = ["app", "main"]
 
@@ -79,9 +82,9 @@ def draft(
         run_jsonl(session, sys.stdin, sys.stdout)
         return
     if text is None:
-        raise RepliqueError('give the message to draft for, e.g. replique draft "Salut!"')
+        raise RepliqueError(t("cli.need_text"))
     if channel not in ("telegram", "slack", "web", "cli"):
-        raise RepliqueError(f"--channel must be telegram, slack or web, not {channel!r}")
+        raise RepliqueError(t("cli.bad_channel", channel=channel))
     platform: Platform = channel  # type: ignore[assignment]
     drafted = session.draft_many(
         [DraftRequest(text, customer_name=name, channel=platform, language_hint=lang)]
@@ -113,13 +116,11 @@ def check(config: ConfigOption = None) -> None:
                 problems.append(str(exc))
     problems.extend(check_templates(app_config))
     if problems:
-        stderr.print(f"{len(problems)} problem(s):")
+        stderr.print(t("cli.check_problems", count=len(problems)))
         for problem in problems:
             stderr.print(f"  - {escape(problem)}")
         raise typer.Exit(1)
-    stdout.print(
-        f"All good: configuration, catalogue, models and templates of {app_config.brand.name}."
-    )
+    stdout.print(escape(t("cli.check_ok", brand=app_config.brand.name)))
 
 
 @app.command()
@@ -130,9 +131,9 @@ def init(
 ) -> None:
     """Write a commented replique.yml, a sample catalog.yml and a copy of the templates."""
     targets = [directory / "replique.yml", directory / "catalog.yml", directory / "templates"]
-    existing = [str(t) for t in targets if t.exists()]
+    existing = [str(target) for target in targets if target.exists()]
     if existing and not force:
-        raise RepliqueError(f"{', '.join(existing)} already exist: use --force to overwrite")
+        raise RepliqueError(t("cli.init_exists", paths=", ".join(existing)))
     directory.mkdir(parents=True, exist_ok=True)
     config_text = (RESOURCES / "replique.yml").read_text(encoding="utf-8")
     config_text = config_text.replace("# templates: templates", "templates: templates")
@@ -143,11 +144,7 @@ def init(
         directory / "templates",
         dirs_exist_ok=True,
     )
-    stdout.print(
-        f"Wrote {escape(str(directory / 'replique.yml'))}, catalog.yml and templates/. "
-        f"Use it with REPLIQUE_CONFIG={escape(str(directory / 'replique.yml'))}, "
-        "then run 'replique check'."
-    )
+    stdout.print(escape(t("cli.init_done", config=directory / "replique.yml")))
 
 
 @app.command()
@@ -165,25 +162,34 @@ def train(
     from bot.nlp.training import EpochReport, TrainSettings, train_classifier
 
     if lang not in ("en", "fr"):
-        raise RepliqueError(f"--lang must be en or fr, not {lang!r}")
+        raise RepliqueError(t("cli.bad_lang", lang=lang))
     examples = load_examples(data)
     settings = TrainSettings(lang=lang, arch=arch, seed=seed, max_epochs=max_epochs)
-    stdout.print(f"Training on {len(examples)} examples ({lang}, {arch}, seed {seed})")
+    stdout.print(escape(t("cli.train_start", count=len(examples), lang=lang, arch=arch, seed=seed)))
 
     def report(epoch: EpochReport) -> None:
-        mark = " *" if epoch.best else ""
         stdout.print(
-            f"epoch {epoch.epoch:>3}  loss {epoch.loss:8.3f}  "
-            f"validation accuracy {epoch.dev.accuracy:.3f}  macro-F1 {epoch.dev.macro_f1:.3f}{mark}"
+            t(
+                "cli.train_epoch",
+                epoch=epoch.epoch,
+                loss=epoch.loss,
+                accuracy=epoch.dev.accuracy,
+                macro_f1=epoch.dev.macro_f1,
+                mark=" *" if epoch.best else "",
+            )
         )
 
     trained = train_classifier(examples, settings, on_epoch=report)
     trained.save(out)
-    stdout.print(
-        f"Saved to {escape(str(out))}: validation accuracy {trained.dev.accuracy:.3f}, "
-        f"hand-off threshold {trained.threshold:.2f}, {trained.seconds:.1f}s. "
-        f"Use it with 'models: {{{lang}: {escape(str(out))}}}' in replique.yml."
+    saved = t(
+        "cli.train_saved",
+        out=out,
+        accuracy=trained.dev.accuracy,
+        threshold=trained.threshold,
+        seconds=trained.seconds,
+        lang=lang,
     )
+    stdout.print(escape(saved))
 
 
 @app.command("eval")
@@ -216,20 +222,25 @@ def evaluate(
     if as_json:
         sys.stdout.write(json.dumps(result) + "\n")
         return
-    table = Table("intent", "precision", "recall", "F1", "n")
+    table = Table(t("cli.eval_intent"), t("cli.eval_precision"), t("cli.eval_recall"), "F1", "n")
     for s in scores.per_label:
         table.add_row(
             s.label, f"{s.precision:.2f}", f"{s.recall:.2f}", f"{s.f1:.2f}", str(s.support)
         )
     stdout.print(table)
     stdout.print(
-        f"accuracy {result['accuracy']:.3f}  macro-F1 {result['macro_f1']:.3f}  n={scores.n}  "
-        f"{result['messages_per_second']:.0f} messages/s"
+        t(
+            "cli.eval_summary",
+            accuracy=result["accuracy"],
+            macro_f1=result["macro_f1"],
+            n=scores.n,
+            speed=result["messages_per_second"],
+        )
     )
     if scores.confusions:
-        stdout.print("Most confused (expected -> predicted):")
+        stdout.print(t("cli.eval_confusions"))
         for gold, pred, count in scores.confusions[:8]:
-            stdout.print(f"  {gold} -> {pred}: {count}")
+            stdout.print(escape(f"  {gold} -> {pred}: {count}"))
 
 
 @app.command()

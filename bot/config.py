@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, f
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.errors import ConfigError
+from bot.messages import t
 
 __all__ = [
     "RESOURCES",
@@ -161,7 +162,7 @@ class Product(_Strict):
     @classmethod
     def _not_blank(cls, value: str) -> str:
         if not value.strip():
-            raise ValueError("a product needs a name")
+            raise ValueError(t("config.product_needs_name"))
         return value.strip()
 
 
@@ -171,29 +172,32 @@ class Catalog(_Strict):
 
 
 def _read_yaml(path: Path, what: str) -> dict[str, Any]:
+    """The mapping in ``path``; ``what`` is the message key naming the file for the user."""
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise ConfigError(f"{what} not found at {path}: create it or fix the path") from None
+        raise ConfigError(t("config.not_found", what=t(what), path=path)) from None
     except yaml.YAMLError as exc:
-        raise ConfigError(f"{what} at {path} is not valid YAML: {exc}") from None
+        raise ConfigError(t("config.bad_yaml", what=t(what), path=path, error=exc)) from None
     if raw is None:
         return {}
     if not isinstance(raw, dict):
-        raise ConfigError(f"{what} at {path} must be a mapping of keys to values")
+        raise ConfigError(t("config.not_mapping", what=t(what), path=path))
     return raw
 
 
 def _explain(exc: ValidationError, path: Path) -> str:
+    """Every problem pydantic found, each with the key it concerns (pydantic's own words)."""
+    top = t("config.top_level")
     problems = "; ".join(
-        f"{'.'.join(str(p) for p in err['loc']) or '(top)'}: {err['msg']}" for err in exc.errors()
+        f"{'.'.join(str(p) for p in err['loc']) or top}: {err['msg']}" for err in exc.errors()
     )
-    return f"{path} has invalid settings: {problems}"
+    return t("config.invalid", path=path, problems=problems)
 
 
 def load_catalog(path: Path) -> Catalog:
     try:
-        return Catalog.model_validate(_read_yaml(path, "The product catalogue"))
+        return Catalog.model_validate(_read_yaml(path, "config.what_catalog"))
     except ValidationError as exc:
         raise ConfigError(_explain(exc, path)) from None
 
@@ -208,7 +212,7 @@ def load_config(path: Path | None = None, settings: Settings | None = None) -> A
         path = local if local.exists() else RESOURCES / "replique.yml"
     else:
         path = explicit
-    raw = _read_yaml(path, "The configuration file")
+    raw = _read_yaml(path, "config.what_config")
     try:
         return AppConfig.model_validate({**raw, "base_dir": path.resolve().parent})
     except ValidationError as exc:

@@ -18,43 +18,47 @@ from bot.app import Copilot
 from bot.config import AppConfig, Settings
 from bot.domain import Analysis, InboundMessage, ReviewAction
 from bot.drafting.drafter import DraftResult
+from bot.messages import t
 from bot.store import Store
 
 __all__ = ["print_drafted", "run_console"]
 
-_HELP = """Type a message as the customer would. Then choose what the reviewer does:
-  1, 2, 3      send that draft          e1, e2, e3   edit that draft, then send
-  d            discard the drafts       (Enter)      leave them pending
-Commands: /name NAME  be another customer   /new  start a new conversation
-          /help       this text             /quit leave (Ctrl-D works too)"""
-
 
 def print_drafted(out: Console, text: str, analysis: Analysis, result: DraftResult) -> None:
     """The analysis on one line, then each draft with its template and its "why"."""
-    entities = ", ".join(f"{e.label}={e.value or e.text}" for e in analysis.entities) or "none"
-    out.print(f"[dim]message:[/dim] {escape(text)!s}")
+    entities = ", ".join(f"{e.label}={e.value or e.text}" for e in analysis.entities)
+    out.print(f"[dim]{escape(t('console.message'))}[/dim] {escape(text)!s}")
+    facts: list[str] = [analysis.sentiment, analysis.language]
+    if analysis.formality:
+        facts.append(analysis.formality)
+    if analysis.is_urgent:
+        facts.append(t("analysis.urgent"))
+    if analysis.is_question:
+        facts.append(t("analysis.question"))
+    facts.append(t("console.entities", entities=entities or t("console.no_entities")))
     out.print(
         f"[bold]{analysis.intent.name}[/bold] {analysis.intent.confidence:.0%} · "
-        f"{analysis.sentiment} · {analysis.language}"
-        f"{' · ' + analysis.formality if analysis.formality else ''}"
-        f"{' · urgent' if analysis.is_urgent else ''}"
-        f"{' · question' if analysis.is_question else ''} · entities: {escape(entities)}"
+        + escape(" · ".join(facts))
     )
     if analysis.alternatives:
-        out.print(
-            "[dim]alternatives: "
-            + ", ".join(f"{a.name} {a.confidence:.0%}" for a in analysis.alternatives)
-            + "[/dim]"
-        )
+        alternatives = ", ".join(f"{a.name} {a.confidence:.0%}" for a in analysis.alternatives)
+        out.print(f"[dim]{escape(t('console.alternatives', alternatives=alternatives))}[/dim]")
     if analysis.handoff:
-        out.print(f"[yellow]hand-off to a person:[/yellow] {escape(analysis.handoff_reason or '')}")
+        out.print(
+            f"[yellow]{escape(t('console.handoff'))}[/yellow] "
+            f"{escape(analysis.handoff_reason or '')}"
+        )
     if not result.drafts:
-        out.print(f"[red]no draft:[/red] {escape(result.blocked_reason or '')}")
+        out.print(
+            f"[red]{escape(t('console.no_draft'))}[/red] {escape(result.blocked_reason or '')}"
+        )
     for draft in result.drafts:
-        flag = " [magenta]promotional[/magenta]" if draft.promotional else ""
-        out.print(f"\n[bold cyan]Draft {draft.rank}[/bold cyan] [dim]{draft.template}[/dim]{flag}")
+        promotional = escape(t("console.promotional"))
+        flag = f" [magenta]{promotional}[/magenta]" if draft.promotional else ""
+        title = escape(t("console.draft", rank=draft.rank))
+        out.print(f"\n[bold cyan]{title}[/bold cyan] [dim]{draft.template}[/dim]{flag}")
         out.print(escape(draft.text))
-        out.print(f"[dim]why: {escape(draft.why)}[/dim]")
+        out.print(f"[dim]{escape(t('console.why', why=draft.why))}[/dim]")
 
 
 def run_console(config: AppConfig, *, settings: Settings | None = None) -> None:
@@ -62,28 +66,30 @@ def run_console(config: AppConfig, *, settings: Settings | None = None) -> None:
     out = Console(highlight=False, soft_wrap=True)
     store = Store.open(settings.effective_database_url)
     copilot = Copilot(config=config, store=store)
-    out.print(f"[bold]Réplique[/bold] console — {escape(config.brand.name)}. Loading the analyser…")
+    # Values are escaped, the catalogue's text carries no markup: the markup here is ours.
+    out.print(t("console.banner", name="[bold]Réplique[/bold]", brand=escape(config.brand.name)))
     copilot.analyser.warm_up()
-    out.print(_HELP)
+    out.print(escape(t("console.help")))
     customer, conversation = "Julie", uuid.uuid4().hex[:8]
     pending: tuple[int, ...] = ()
     try:
         while True:
-            line = _ask(out, f"\n[green]{escape(customer)}[/green] (customer)> ")
+            prompt = t("console.prompt", name=f"[green]{escape(customer)}[/green]")
+            line = _ask(out, f"\n{prompt}")
             if line is None or line.strip() == "/quit":
                 break
             line = line.strip()
             if line.startswith("/name"):
                 customer = line.removeprefix("/name").strip() or customer
                 conversation, pending = uuid.uuid4().hex[:8], ()
-                out.print(f"Now writing as {escape(customer)} (new conversation).")
+                out.print(escape(t("console.now_writing_as", name=customer)))
                 continue
             if line == "/new":
                 conversation, pending = uuid.uuid4().hex[:8], ()
-                out.print("New conversation.")
+                out.print(escape(t("console.new_conversation")))
                 continue
             if line == "/help":
-                out.print(_HELP)
+                out.print(escape(t("console.help")))
                 continue
             if pending and line in {"1", "2", "3", "e1", "e2", "e3", "d"}:
                 pending = _review(out, copilot, pending, line)
@@ -102,7 +108,7 @@ def run_console(config: AppConfig, *, settings: Settings | None = None) -> None:
             print_drafted(out, line, handled.analysis, handled.result)
             pending = handled.draft_ids
             if pending:
-                out.print("\n[dim]Reviewer: 1-3 send · e1-e3 edit · d discard · Enter later[/dim]")
+                out.print(f"\n[dim]{escape(t('console.reviewer_choices'))}[/dim]")
     finally:
         store.close()
 
@@ -123,25 +129,29 @@ def _review(
     if choice == "d":
         for draft_id in pending:
             copilot.decide(draft_id, action=ReviewAction.DISCARD, reviewer="console")
-        out.print("Drafts discarded: nothing was sent.")
+        out.print(escape(t("console.discarded")))
         return ()
     index = int(choice[-1]) - 1
     if index >= len(pending):
-        out.print(f"There are only {len(pending)} drafts.")
+        if len(pending) == 1:
+            out.print(escape(t("console.only_one_draft")))
+        else:
+            out.print(escape(t("console.only_n_drafts", count=len(pending))))
         return pending
     edited: str | None = None
     action = ReviewAction.SEND
     if choice.startswith("e"):
-        edited = _ask(out, "Corrected reply (one line)> ")
+        edited = _ask(out, escape(t("console.edit_prompt")))
         if not edited or not edited.strip():
-            out.print("Nothing typed: the draft is still pending.")
+            out.print(escape(t("console.nothing_typed")))
             return pending
         action = ReviewAction.EDIT
         edited = edited.strip()
     result = copilot.decide(pending[index], action=action, reviewer="console", edited_text=edited)
     if not result.applied:
-        out.print(f"Not sent: {escape(result.reason or 'unknown reason')}")
+        reason = result.reason or t("console.unknown_reason")
+        out.print(escape(t("console.not_sent", reason=reason)))
         return ()
     sent = result.draft.final_text if result.draft else ""
-    out.print(f"[bold green]→ sent to the customer:[/bold green]\n{escape(sent or '')}")
+    out.print(f"[bold green]{escape(t('console.sent'))}[/bold green]\n{escape(sent or '')}")
     return ()

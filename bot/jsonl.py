@@ -17,6 +17,7 @@ from typing import IO, Any, cast
 
 from bot.domain import Platform
 from bot.drafting.session import Drafted, DraftRequest, DraftSession
+from bot.messages import t
 
 __all__ = ["MAX_BATCH", "drafted_to_json", "parse_line", "read_batches", "run_jsonl"]
 
@@ -34,18 +35,18 @@ def parse_line(line: str) -> DraftRequest | LineError:
     try:
         data = json.loads(line)
     except json.JSONDecodeError as exc:
-        return LineError(f"not valid JSON: {exc.msg} at column {exc.colno}")
+        return LineError(t("jsonl.bad_json", error=exc.msg, column=exc.colno))
     if not isinstance(data, dict):
-        return LineError('expected a JSON object such as {"text": "..."}')
+        return LineError(t("jsonl.not_object"))
     text = data.get("text")
     if not isinstance(text, str):
-        return LineError('"text" is required and must be a string')
+        return LineError(t("jsonl.no_text"))
     customer = data.get("customer") or {}
     if not isinstance(customer, dict):
-        return LineError('"customer" must be an object like {"id": "...", "name": "..."}')
+        return LineError(t("jsonl.bad_customer"))
     channel = data.get("channel", "cli")
     if channel not in _CHANNELS:
-        return LineError(f'"channel" must be one of {", ".join(_CHANNELS)}')
+        return LineError(t("jsonl.bad_channel", choices=", ".join(_CHANNELS)))
     customer_id, name = customer.get("id"), customer.get("name")
     language = data.get("lang")
     return DraftRequest(

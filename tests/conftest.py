@@ -25,6 +25,10 @@ from bot.drafting.session import DraftSession
 from bot.nlp.analyser import Analyser
 from bot.store import Store, redact_url
 
+# Réplique speaks the reader's language (bot/messages.py): the tests read English whatever the
+# machine's locale, and the commands they start as subprocesses inherit this.
+os.environ["REPLIQUE_LANG"] = "en"
+
 POSTGRES_URL_ENV = "REPLIQUE_TEST_POSTGRES_URL"
 DEFAULT_POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 

@@ -16,6 +16,7 @@ from bot.config import AppConfig
 from bot.domain import DEFAULT_INTENTS, SENTIMENTS
 from bot.drafting.templates import TemplateLibrary
 from bot.errors import TemplateProblem
+from bot.messages import t
 
 __all__ = ["check_templates", "sample_contexts"]
 
@@ -71,10 +72,7 @@ def check_templates(config: AppConfig, library: TemplateLibrary | None = None) -
         for intent in sorted(intents):
             variants = library.variants(language, intent)
             if not any(not v.requires and not v.promotional for v in variants):
-                problems.append(
-                    f"{language}/{intent}: needs a non-promotional variant with 'requires: []' "
-                    "so a reply is possible when no detail is known"
-                )
+                problems.append(t("check.needs_bare_variant", language=language, intent=intent))
             for variant in variants:
                 for context in sample_contexts(config, language, intent):
                     if variant.promotional and context["offer"] is None:
@@ -87,6 +85,6 @@ def check_templates(config: AppConfig, library: TemplateLibrary | None = None) -
                         problems.append(str(exc))
                         break
                     if "None" in text or "{{" in text or "{%" in text:
-                        problems.append(f"{variant.name}: renders a blank value: {text[:80]!r}")
+                        problems.append(t("check.blank_value", name=variant.name, text=text[:80]))
                         break
     return sorted(set(problems))

@@ -20,6 +20,7 @@ from bot.domain import Analysis, CustomerProfile, Draft, Platform
 from bot.drafting.policies import OfferDecision, decide_offer
 from bot.drafting.templates import TemplateLibrary, TemplateVariant
 from bot.errors import TemplateProblem
+from bot.messages import t
 
 __all__ = ["DraftResult", "Drafter", "first_name"]
 
@@ -149,7 +150,7 @@ class Drafter:
         skipped: list[str] = []
         drafts = self._render_intent(analysis.intent.name, language, context, limit, skipped)
         if not drafts and analysis.intent.name != _FALLBACK_INTENT:
-            skipped.append(f"no variant of {analysis.intent.name} could render: hand-off reply")
+            skipped.append(t("drafter.fallback", intent=analysis.intent.name))
             drafts = self._render_intent(_FALLBACK_INTENT, language, context, 1, skipped)
         ranked = tuple(
             Draft(
@@ -162,7 +163,7 @@ class Drafter:
             )
             for rank, (variant, text) in enumerate(drafts, start=1)
         )
-        blocked = None if ranked else "; ".join(skipped) or "no template for this language"
+        blocked = None if ranked else "; ".join(skipped) or t("drafter.no_template")
         return DraftResult(ranked, language, offer, tuple(skipped), blocked)
 
     def _render_intent(
@@ -183,7 +184,7 @@ class Drafter:
                 continue
             missing = [name for name in variant.requires if not context.get(name)]
             if missing:
-                skipped.append(f"{variant.name}: needs {', '.join(missing)}")
+                skipped.append(t("drafter.needs", name=variant.name, missing=", ".join(missing)))
                 continue
             try:
                 rendered.append((variant, self.library.render(variant, context)))
@@ -198,22 +199,23 @@ class Drafter:
         offer: OfferDecision,
         context: dict[str, Any],
     ) -> str:
-        """One line for the reviewer: what was understood, what was used, what was held back."""
+        """One line for the reviewer, in the reviewer's language: what was understood, what was
+        used, what was held back. Intent, sentiment, tu/vous and detail names stay labels."""
         parts = [f"{analysis.intent.name} {analysis.intent.confidence:.0%}"]
         if analysis.predicted_intent is not None:
-            parts[0] += f" (model said {analysis.predicted_intent.name}: hand-off)"
+            parts[0] += " " + t("why.model_said", intent=analysis.predicted_intent.name)
         parts.append(analysis.sentiment)
         used = [name for name in _DETAILS if context.get(name)]
         if context["customer"].first_name:
-            used.insert(0, "first name")
+            used.insert(0, t("why.first_name"))
         if used:
-            parts.append("uses " + ", ".join(used))
+            parts.append(t("why.uses", details=", ".join(used)))
         if analysis.formality:
             parts.append(analysis.formality)
         if variant.promotional:
-            parts.append("offer: policy allows it")
+            parts.append(t("why.offer_allowed"))
         elif not offer.allowed and offer.reason:
-            parts.append(f"no offer: {offer.reason}")
+            parts.append(t("why.no_offer", reason=offer.reason))
         if analysis.is_urgent:
-            parts.append("urgent")
+            parts.append(t("analysis.urgent"))
         return " · ".join(parts)

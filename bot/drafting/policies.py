@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 
 from bot.config import OfferConfig, PolicyConfig
 from bot.domain import Analysis, CustomerProfile
+from bot.messages import t
 
 __all__ = ["NO_OFFER_INTENTS", "OfferDecision", "decide_offer"]
 
@@ -33,7 +34,7 @@ NO_OFFER_INTENTS = frozenset(
 @dataclass(frozen=True, slots=True)
 class OfferDecision:
     allowed: bool
-    #: Why not, in a few words for the reviewer ("customer unhappy"); None when allowed.
+    #: Why not, in a few words in the reviewer's language ("customer unhappy"); None when allowed.
     reason: str | None = None
 
 
@@ -46,17 +47,18 @@ def decide_offer(
     now: datetime,
 ) -> OfferDecision:
     if not offers.enabled:
-        return OfferDecision(False, "offers disabled")
+        return OfferDecision(False, t("offer.disabled"))
     if profile.opted_out or analysis.intent.name == "opt_out":
-        return OfferDecision(False, "customer opted out")
+        return OfferDecision(False, t("offer.opted_out"))
     if analysis.sentiment == "negative":
-        return OfferDecision(False, "customer unhappy")
+        return OfferDecision(False, t("offer.unhappy"))
     if analysis.intent.name in NO_OFFER_INTENTS:
-        return OfferDecision(False, f"no offers on {analysis.intent.name}")
+        return OfferDecision(False, t("offer.not_on_intent", intent=analysis.intent.name))
     if "complaint" in profile.past_intents[:3]:
-        return OfferDecision(False, "recent complaint")
+        return OfferDecision(False, t("offer.recent_complaint"))
     if profile.last_offer_at is not None:
         next_allowed = profile.last_offer_at + timedelta(days=policies.offer_cooldown_days)
         if now < next_allowed:
-            return OfferDecision(False, f"offer already sent {profile.last_offer_at:%Y-%m-%d}")
+            sent = f"{profile.last_offer_at:%Y-%m-%d}"
+            return OfferDecision(False, t("offer.already_sent", date=sent))
     return OfferDecision(True)

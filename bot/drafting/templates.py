@@ -28,6 +28,7 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from bot.domain import SENTIMENTS
 from bot.errors import TemplateProblem
+from bot.messages import t
 
 __all__ = ["TemplateLibrary", "TemplateVariant"]
 
@@ -58,10 +59,7 @@ class TemplateLibrary:
 
     def __init__(self, root: Path) -> None:
         if not root.is_dir():
-            raise TemplateProblem(
-                f"the templates folder {root} does not exist: run 'replique init' to get a copy "
-                "of the shipped templates, or fix 'templates' in replique.yml"
-            )
+            raise TemplateProblem(t("templates.no_folder", root=root))
         self.root = root
         self.env = SandboxedEnvironment(
             loader=FileSystemLoader(str(root)),
@@ -93,19 +91,20 @@ class TemplateLibrary:
             try:
                 meta = yaml.safe_load(match.group("body")) or {}
             except yaml.YAMLError as exc:
-                raise TemplateProblem(f"{name}: front matter is not valid YAML: {exc}") from None
+                raise TemplateProblem(t("templates.bad_yaml", name=name, error=exc)) from None
         if not isinstance(meta, dict):
-            raise TemplateProblem(f"{name}: front matter must be a mapping")
+            raise TemplateProblem(t("templates.not_mapping", name=name))
         unknown = set(meta) - _KNOWN_KEYS
         if unknown:
-            raise TemplateProblem(f"{name}: unknown front matter keys {sorted(unknown)}")
+            raise TemplateProblem(t("templates.unknown_keys", name=name, keys=sorted(unknown)))
         sentiments = tuple(meta.get("sentiments") or SENTIMENTS)
         if not set(sentiments) <= set(SENTIMENTS):
-            raise TemplateProblem(f"{name}: sentiments must be among {', '.join(SENTIMENTS)}")
+            choices = ", ".join(SENTIMENTS)
+            raise TemplateProblem(t("templates.bad_sentiments", name=name, choices=choices))
         try:
             self.env.get_template(f"{name}.j2")
         except TemplateError as exc:
-            raise TemplateProblem(f"{name}: does not compile: {exc}") from None
+            raise TemplateProblem(t("templates.does_not_compile", name=name, error=exc)) from None
         return TemplateVariant(
             name=name,
             language=language,
@@ -127,9 +126,11 @@ class TemplateLibrary:
         try:
             raw = self.env.get_template(f"{variant.name}.j2").render(context)
         except TemplateError as exc:
-            raise TemplateProblem(f"{variant.name}: {exc}") from exc
+            raise TemplateProblem(
+                t("templates.render_failed", name=variant.name, error=exc)
+            ) from exc
         lines = [" ".join(line.split()) for line in raw.splitlines()]
         text = _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
         if not text:
-            raise TemplateProblem(f"{variant.name}: rendered an empty reply")
+            raise TemplateProblem(t("templates.empty_reply", name=variant.name))
         return text

@@ -25,6 +25,7 @@ from spacy.tokens import Doc
 from bot.config import AppConfig
 from bot.domain import SENTIMENTS, Analysis, IntentScore, Language, Sentiment
 from bot.errors import ModelError
+from bot.messages import t
 from bot.nlp import components  # noqa: F401  (registers the factories and architectures)
 from bot.nlp.entities import catalog_patterns, extract_entities
 from bot.nlp.language import LanguageGuess, LanguageIdentifier
@@ -63,7 +64,7 @@ class Analyser:
         self._config = config
         self._languages = tuple(lang for lang in config.brand.languages if lang in ("fr", "en"))
         if not self._languages:
-            raise ModelError("brand.languages must include fr or en: Réplique ships those two")
+            raise ModelError(t("analyser.no_language"))
         default = config.brand.default_language
         self._default = default if default in self._languages else self._languages[0]
         self._identifier = LanguageIdentifier(default=self._default)
@@ -83,11 +84,7 @@ class Analyser:
         configured = getattr(self._config.models, lang, None) if component == "intent" else None
         path = self._config.resolve(configured) if configured else DEFAULT_MODELS / lang / component
         if not (path / "meta.json").exists():
-            raise ModelError(
-                f"no {component} model for '{lang}' at {path}: train one with "
-                f"'replique train --lang {lang} --data FILE --out DIR' and set models.{lang} in "
-                "replique.yml, or run 'make models' to rebuild the shipped ones"
-            )
+            raise ModelError(t("analyser.no_model", component=component, lang=lang, path=path))
         return path
 
     def _pipeline(self, lang: str) -> _LoadedPipeline:
@@ -114,7 +111,7 @@ class Analyser:
         try:
             nlp = spacy.util.load_model_from_config(config, auto_fill=True)
         except (OSError, ValueError) as exc:
-            raise ModelError(f"cannot load the {lang} analysis pipeline: {exc}") from exc
+            raise ModelError(t("analyser.cannot_load", lang=lang, error=exc)) from exc
         patterns = catalog_patterns(self._config.catalog_data)
         if patterns:
             cast(EntityRuler, nlp.get_pipe("products")).add_patterns(patterns)
@@ -162,7 +159,7 @@ class Analyser:
             sentiment="neutral",
             sentiment_confidence=0.0,
             handoff=True,
-            handoff_reason="no words to read (empty, emoji or an attachment only)",
+            handoff_reason=t("handoff.nothing_to_read"),
         )
 
     def _read(
@@ -181,14 +178,16 @@ class Analyser:
         predicted: IntentScore | None = None
         intent = top
         if guess.language == "other":
-            handoff_reason = "the message is in a language Réplique does not answer"
+            handoff_reason = t("handoff.other_language")
         elif top.confidence < loaded.threshold and top.name != _FALLBACK_INTENT:
-            handoff_reason = (
-                f"unsure of the intent ({top.name} at {top.confidence:.0%}, "
-                f"below {loaded.threshold:.0%})"
+            handoff_reason = t(
+                "handoff.unsure",
+                intent=top.name,
+                confidence=top.confidence,
+                threshold=loaded.threshold,
             )
         elif top.name == _FALLBACK_INTENT:
-            handoff_reason = "the message matches none of the known intents"
+            handoff_reason = t("handoff.no_intent")
         if handoff_reason is not None and top.name != _FALLBACK_INTENT:
             predicted, intent = top, IntentScore(_FALLBACK_INTENT, top.confidence)
         return Analysis(
@@ -228,5 +227,5 @@ def _replique_meta(path: Path) -> dict[str, Any]:
     meta = json.loads((path / "meta.json").read_text(encoding="utf-8"))
     extra = meta.get("replique")
     if not isinstance(extra, dict):
-        raise ModelError(f"{path} is not a Réplique model (meta.json has no 'replique' section)")
+        raise ModelError(t("model.not_replique", path=path))
     return extra

@@ -20,6 +20,7 @@ from pathlib import Path
 import yaml
 
 from bot.errors import TrainingDataError
+from bot.messages import t
 
 __all__ = ["TRAINING_DATA", "LabelledText", "data_fingerprint", "load_examples"]
 
@@ -39,7 +40,7 @@ class LabelledText:
 def load_examples(path: Path, *, section: str = "intents") -> list[LabelledText]:
     """Examples from a CSV (``text,label`` header) or a YAML file (``section`` mapping)."""
     if not path.exists():
-        raise TrainingDataError(f"{path} does not exist: give the path of a .csv or .yml file")
+        raise TrainingDataError(t("datasets.missing", path=path))
     suffix = path.suffix.lower()
     if suffix == ".csv":
         examples = _from_csv(path)
@@ -47,11 +48,10 @@ def load_examples(path: Path, *, section: str = "intents") -> list[LabelledText]
         examples = _from_yaml(path, section)
     else:
         raise TrainingDataError(
-            f"{path}: unknown format {suffix or '(none)'}: use a .csv with a 'text,label' header "
-            "or a .yml file (see docs/training.md)"
+            t("datasets.unknown_format", path=path, suffix=suffix or t("datasets.no_suffix"))
         )
     if not examples:
-        raise TrainingDataError(f"{path} holds no examples")
+        raise TrainingDataError(t("datasets.empty", path=path))
     return examples
 
 
@@ -61,15 +61,13 @@ def _from_csv(path: Path) -> list[LabelledText]:
         fields = reader.fieldnames or []
         label_column = next((c for c in _LABEL_COLUMNS if c in fields), None)
         if "text" not in fields or label_column is None:
-            raise TrainingDataError(
-                f"{path}: the first line must be a header with 'text' and 'label' columns "
-                f"(found: {', '.join(fields) or 'nothing'})"
-            )
+            found = ", ".join(fields) or t("datasets.csv_nothing")
+            raise TrainingDataError(t("datasets.csv_header", path=path, found=found))
         examples = []
         for line_no, row in enumerate(reader, start=2):
             text, label = (row.get("text") or "").strip(), (row.get(label_column) or "").strip()
             if not text or not label:
-                raise TrainingDataError(f"{path}, line {line_no}: empty text or label")
+                raise TrainingDataError(t("datasets.csv_empty_row", path=path, line=line_no))
             examples.append(LabelledText(text, label))
     return examples
 
@@ -78,17 +76,17 @@ def _from_yaml(path: Path, section: str) -> list[LabelledText]:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
-        raise TrainingDataError(f"{path} is not valid YAML: {exc}") from None
+        raise TrainingDataError(t("datasets.bad_yaml", path=path, error=exc)) from None
     mapping = data.get(section) if isinstance(data, dict) else None
     if not isinstance(mapping, dict):
-        raise TrainingDataError(f"{path}: expected a '{section}:' mapping of label -> examples")
+        raise TrainingDataError(t("datasets.no_section", path=path, section=section))
     examples = []
     for label, texts in mapping.items():
         if not isinstance(texts, list):
-            raise TrainingDataError(f"{path}: '{label}' must be a list of example messages")
+            raise TrainingDataError(t("datasets.not_a_list", path=path, label=label))
         for text in texts:
             if not isinstance(text, str) or not text.strip():
-                raise TrainingDataError(f"{path}: '{label}' has an empty or non-text example")
+                raise TrainingDataError(t("datasets.bad_example", path=path, label=label))
             examples.append(LabelledText(text.strip(), str(label)))
     return examples
 

@@ -10,6 +10,7 @@ import spacy
 from spacy.language import Language
 
 from bot.errors import ModelError
+from bot.messages import t
 from bot.nlp import components  # noqa: F401  (registers the factories and architectures)
 
 __all__ = ["LoadedClassifier", "load_classifier"]
@@ -25,14 +26,12 @@ class LoadedClassifier:
 def load_classifier(path: Path) -> LoadedClassifier:
     meta_path = path / "meta.json"
     if not meta_path.exists():
-        raise ModelError(
-            f"{path} is not a model folder (no meta.json): train one with 'replique train'"
-        )
+        raise ModelError(t("model.no_meta", path=path))
     meta = json.loads(meta_path.read_text(encoding="utf-8")).get("replique")
     if not isinstance(meta, dict) or "component" not in meta:
-        raise ModelError(f"{path} is not a Réplique model (meta.json has no 'replique' section)")
+        raise ModelError(t("model.not_replique", path=path))
     try:
         nlp = spacy.load(path)
     except (OSError, ValueError) as exc:
-        raise ModelError(f"cannot load the model at {path}: {exc}") from exc
+        raise ModelError(t("model.cannot_load", path=path, error=exc)) from exc
     return LoadedClassifier(nlp, str(meta["component"]), float(meta.get("threshold", 0.0)))

@@ -25,6 +25,7 @@ from spacy.training import Example
 from thinc.api import Adam, fix_random_seed
 
 from bot.errors import TrainingDataError
+from bot.messages import t
 from bot.nlp import components  # noqa: F401  (registers the factories and architectures)
 from bot.nlp.datasets import LabelledText, labels_of
 from bot.nlp.evaluation import Scores, score
@@ -118,7 +119,7 @@ def architecture(name: str) -> dict[str, Any]:
     config = Config().from_disk(_CONFIGS / "textcat.cfg")
     if name not in config:
         raise TrainingDataError(
-            f"unknown architecture {name!r}: choose one of {', '.join(ARCHITECTURES)}"
+            t("training.unknown_arch", name=name, choices=", ".join(ARCHITECTURES))
         )
     return dict(config[name])
 
@@ -179,10 +180,10 @@ def _calibrate(predictions: Sequence[tuple[str, float]], gold: Sequence[str]) ->
     if not gold or FALLBACK_LABEL not in gold:
         return 0.0
     best_t, best_value = 0.0, -1.0
-    for t in _THRESHOLDS:
-        value = handoff_utility(predictions, gold, t)
+    for threshold in _THRESHOLDS:
+        value = handoff_utility(predictions, gold, threshold)
         if value > best_value + 1e-9:
-            best_t, best_value = t, value
+            best_t, best_value = threshold, value
     return best_t
 
 
@@ -195,7 +196,7 @@ def train_classifier(
     """Train a ``textcat`` on ``examples``; the best epoch on the validation split is kept."""
     labels = labels_of(examples)
     if len(labels) < 2:
-        raise TrainingDataError("training needs at least two different labels")
+        raise TrainingDataError(t("training.one_label"))
     started = time.perf_counter()
     fix_random_seed(settings.seed)
     rng = random.Random(settings.seed)

@@ -49,6 +49,7 @@ from bot.domain import (
     ReviewAction,
 )
 from bot.errors import StoreError
+from bot.messages import t
 from bot.store import migrate
 from bot.store.models import (
     INBOUND,
@@ -132,9 +133,7 @@ class Store:
                 engine.dispose()
             reason = _reason(exc, _password_of(url))
             # "from None": the chained driver error could carry connection details into a log.
-            raise StoreError(
-                f"Cannot open the database at {shown}: {reason}. Check DATABASE_URL."
-            ) from None
+            raise StoreError(t("store.cannot_open", url=shown, reason=reason)) from None
         return store
 
     def close(self) -> None:
@@ -670,8 +669,7 @@ class Store:
                     continue
                 if isinstance(exc, OperationalError | InterfaceError):
                     raise StoreError(
-                        f"The database at {self._shown_url} failed: {_reason(exc, None)}. "
-                        "Check that it is running and reachable, and DATABASE_URL."
+                        t("store.failed", url=self._shown_url, reason=_reason(exc, None))
                     ) from exc
                 raise
 
@@ -719,7 +717,8 @@ def _normalise_url(url: URL) -> URL:
     if url.drivername in ("postgres", "postgresql"):
         url = url.set(drivername="postgresql+psycopg")
     if url.get_backend_name() not in ("postgresql", "sqlite"):
-        raise ValueError(f"{url.get_backend_name()} is not supported, use PostgreSQL or SQLite")
+        # Caught by Store.open, which shows it to the user inside its StoreError.
+        raise ValueError(t("store.unsupported", backend=url.get_backend_name()))
     return url
 
 
@@ -839,28 +838,39 @@ def _stored_draft(row: DraftRow, customer_pk: int) -> StoredDraft:
     )
 
 
+#: How ``_why_not`` names the status of a draft that was already decided.
+_STATUS_KEYS = {
+    DraftStatus.PENDING: "store.status_pending",
+    DraftStatus.SENT: "store.status_sent",
+    DraftStatus.EDITED: "store.status_edited",
+    DraftStatus.DISCARDED: "store.status_discarded",
+}
+
+
 def _why_not(session: Session, draft: StoredDraft | None) -> str:
     """Why a decision on ``draft`` was refused, naming who decided it first and when."""
     if draft is None:
-        return "no such draft"
-    when = f" at {_show(draft.decided_at)}" if draft.decided_at else ""
+        return t("store.no_such_draft")
+    when = t("store.at_time", time=_show(draft.decided_at)) if draft.decided_at else ""
     if draft.status is DraftStatus.SUPERSEDED:
-        return (
-            f"already superseded{when}: another draft for this message was sent "
-            "or a newer customer message arrived"
-        )
+        return t("store.superseded", when=when)
     if draft.status is DraftStatus.EXPIRED:
-        return f"already expired{when}: nobody decided in time"
+        return t("store.expired", when=when)
     decision = session.execute(
         select(DecisionRow.reviewer, DecisionRow.decided_at)
         .where(DecisionRow.draft_id == draft.id)
         .order_by(DecisionRow.decided_at.desc(), DecisionRow.id.desc())
         .limit(1)
     ).one_or_none()
-    verb = {DraftStatus.EDITED: "edited and sent"}.get(draft.status, draft.status.value)
+    status = t(_STATUS_KEYS[draft.status]) if draft.status in _STATUS_KEYS else draft.status.value
     if decision is None:
-        return f"already {verb}{when}"
-    return f"already {verb} by {decision.reviewer} at {_show(decision.decided_at)}"
+        return t("store.already", status=status, when=when)
+    return t(
+        "store.already_by",
+        status=status,
+        reviewer=decision.reviewer,
+        time=_show(decision.decided_at),
+    )
 
 
 def _show(moment: datetime) -> str:
