@@ -11,9 +11,10 @@ Typical use, one short transaction per call::
 
 from __future__ import annotations
 
+from bot.store.engine import redact_url
 from bot.store.migrate import MIGRATIONS_DIR, alembic_config
 from bot.store.records import DecisionResult, RecordedMessage, SavedDrafts, StoredDraft
-from bot.store.store import Store, redact_url
+from bot.store.store import Store
 
 __all__ = [
     "MIGRATIONS_DIR",

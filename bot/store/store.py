@@ -17,18 +17,13 @@ from contextlib import AbstractContextManager, nullcontext
 from dataclasses import asdict
 from datetime import UTC, datetime
 from functools import partial
-from pathlib import Path
 from typing import Any, Final, TypeVar
 
 from alembic.util import CommandError
 from sqlalchemy import (
-    URL,
-    Connection,
     Engine,
     Select,
     case,
-    create_engine,
-    event,
     exists,
     func,
     make_url,
@@ -38,7 +33,6 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
-from sqlalchemy.pool import ConnectionPoolEntry, StaticPool
 
 from bot.domain import (
     Analysis,
@@ -51,6 +45,16 @@ from bot.domain import (
 from bot.errors import StoreError
 from bot.messages import t
 from bot.store import migrate
+from bot.store.engine import (
+    WRITE_OPTION,
+    create_store_engine,
+    failure_reason,
+    is_sqlite_memory,
+    is_transient,
+    normalise_url,
+    password_of,
+    redact_url,
+)
 from bot.store.models import (
     INBOUND,
     OUTBOUND,
@@ -70,16 +74,8 @@ __all__ = ["Store"]
 
 T = TypeVar("T")
 
-#: Execution option that marks an engine whose transactions write (SQLite: BEGIN IMMEDIATE).
-_WRITE_OPTION: Final = "replique_write"
 #: How many times a transaction PostgreSQL aborted as a deadlock or serialization failure is run.
 _ATTEMPTS: Final = 3
-#: SQLSTATEs of serialization_failure and deadlock_detected: safe to run the transaction again.
-_TRANSIENT_SQLSTATES: Final = frozenset({"40001", "40P01"})
-#: Seconds a SQLite connection waits for another writer before giving up ("database is locked").
-_SQLITE_BUSY_TIMEOUT: Final = 30.0
-#: Seconds PostgreSQL connection attempts wait, unless the URL says otherwise.
-_PG_CONNECT_TIMEOUT: Final = 10
 
 _DECIDING: Final[dict[ReviewAction, DraftStatus]] = {
     ReviewAction.SEND: DraftStatus.SENT,
@@ -103,13 +99,13 @@ class Store:
         self._shown_url = shown_url
         self._sessions = sessionmaker(bind=engine, expire_on_commit=False, autoflush=False)
         self._write_sessions = sessionmaker(
-            bind=engine.execution_options(**{_WRITE_OPTION: True}),
+            bind=engine.execution_options(**{WRITE_OPTION: True}),
             expire_on_commit=False,
             autoflush=False,
         )
         # An in-memory SQLite database is one shared connection: transactions must take turns.
         self._serial: AbstractContextManager[object] = (
-            threading.RLock() if _is_sqlite_memory(engine.url) else nullcontext()
+            threading.RLock() if is_sqlite_memory(engine.url) else nullcontext()
         )
 
     # -- opening and closing ---------------------------------------------------------------------
@@ -123,15 +119,15 @@ class Store:
         shown = redact_url(url)
         engine: Engine | None = None
         try:
-            parsed = _normalise_url(make_url(url))
-            engine = _create_engine(parsed)
+            parsed = normalise_url(make_url(url))
+            engine = create_store_engine(parsed)
             store = cls(engine, shown_url=shown)
             with store._write_sessions() as session, session.begin():
                 migrate.upgrade(session.connection())
         except (SQLAlchemyError, CommandError, OSError, ValueError, ImportError) as exc:
             if engine is not None:
                 engine.dispose()
-            reason = _reason(exc, _password_of(url))
+            reason = failure_reason(exc, password_of(url))
             # "from None": the chained driver error could carry connection details into a log.
             raise StoreError(t("store.cannot_open", url=shown, reason=reason)) from None
         return store
@@ -664,113 +660,17 @@ class Store:
                 with self._serial, sessions() as session, session.begin():
                     return work(session)
             except DBAPIError as exc:
-                if attempt < _ATTEMPTS and _is_transient(exc):
+                if attempt < _ATTEMPTS and is_transient(exc):
                     attempt += 1
                     continue
                 if isinstance(exc, OperationalError | InterfaceError):
                     raise StoreError(
-                        t("store.failed", url=self._shown_url, reason=_reason(exc, None))
+                        t("store.failed", url=self._shown_url, reason=failure_reason(exc, None))
                     ) from exc
                 raise
 
 
 # -- helpers -------------------------------------------------------------------------------------
-
-
-def redact_url(url: str) -> str:
-    """``url`` with its password hidden, fit for messages and logs."""
-    try:
-        return make_url(url).render_as_string(hide_password=True)
-    except (SQLAlchemyError, ValueError):
-        # Not a URL SQLAlchemy can parse, so where the password ends is a guess: hide everything
-        # between the scheme and the last "@".
-        head, at, host = url.rpartition("@")
-        if not at:
-            return url
-        scheme, separator, _credentials = head.partition("://")
-        return f"{scheme}{separator}***@{host}" if separator else f"***@{host}"
-
-
-def _password_of(url: str) -> str | None:
-    try:
-        password = make_url(url).password
-    except (SQLAlchemyError, ValueError):
-        return None
-    return str(password) if password else None
-
-
-def _reason(exc: BaseException, password: str | None) -> str:
-    """One line saying what went wrong, from the driver's own message when there is one."""
-    origin = exc.orig if isinstance(exc, DBAPIError) and exc.orig is not None else exc
-    text = " ".join(str(origin).split()) or type(origin).__name__
-    if password:
-        text = text.replace(password, "***")
-    return text.rstrip(".")
-
-
-def _is_transient(exc: DBAPIError) -> bool:
-    return getattr(exc.orig, "sqlstate", None) in _TRANSIENT_SQLSTATES
-
-
-def _normalise_url(url: URL) -> URL:
-    """Accept the URLs people paste: ``postgres://`` and ``postgresql://`` mean psycopg 3."""
-    if url.drivername in ("postgres", "postgresql"):
-        url = url.set(drivername="postgresql+psycopg")
-    if url.get_backend_name() not in ("postgresql", "sqlite"):
-        # Caught by Store.open, which shows it to the user inside its StoreError.
-        raise ValueError(t("store.unsupported", backend=url.get_backend_name()))
-    return url
-
-
-def _is_sqlite_memory(url: URL) -> bool:
-    return url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:")
-
-
-def _create_engine(url: URL) -> Engine:
-    """An engine configured for the store: SQLite pragmas and locking, PostgreSQL timeouts."""
-    if url.get_backend_name() == "postgresql":
-        connect_args: dict[str, Any] = {}
-        if "connect_timeout" not in url.query:
-            connect_args["connect_timeout"] = _PG_CONNECT_TIMEOUT
-        # pre_ping: a long-running bot outlives server restarts and idle-connection reaping.
-        return create_engine(url, pool_pre_ping=True, connect_args=connect_args)
-    memory = _is_sqlite_memory(url)
-    if memory:
-        # One connection for everyone, or each session would see its own empty database.
-        engine = create_engine(url, poolclass=StaticPool, connect_args={"check_same_thread": False})
-    else:
-        if url.database and not url.query.get("uri"):
-            Path(url.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"timeout": _SQLITE_BUSY_TIMEOUT})
-    event.listen(engine, "connect", partial(_sqlite_on_connect, wal=not memory))
-    event.listen(engine, "begin", _sqlite_on_begin)
-    return engine
-
-
-def _sqlite_on_connect(dbapi_connection: Any, _record: ConnectionPoolEntry, *, wal: bool) -> None:
-    """Enforce foreign keys, use WAL, and let SQLAlchemy (not sqlite3) emit BEGIN."""
-    # sqlite3's own transaction handling skips BEGIN before SELECT and DDL; _sqlite_on_begin takes
-    # over so that every transaction, migrations included, is real.
-    dbapi_connection.isolation_level = None
-    cursor = dbapi_connection.cursor()
-    try:
-        cursor.execute("PRAGMA foreign_keys=ON")
-        if wal:
-            # Readers no longer block the writer, which the bot's several threads rely on.
-            cursor.execute("PRAGMA journal_mode=WAL")
-            cursor.execute("PRAGMA synchronous=NORMAL")
-    finally:
-        cursor.close()
-
-
-def _sqlite_on_begin(connection: Connection) -> None:
-    """Start write transactions with BEGIN IMMEDIATE, so writers queue instead of failing.
-
-    A deferred transaction that reads and then writes cannot wait for a concurrent writer in WAL
-    mode (SQLITE_BUSY at once); taking the write lock up front makes it wait for the busy timeout.
-    """
-    writes = connection.get_execution_options().get(_WRITE_OPTION, False)
-    connection.exec_driver_sql("BEGIN IMMEDIATE" if writes else "BEGIN")
 
 
 def _insert(session: Session, model: type[Any]) -> _Insert:
