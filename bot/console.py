@@ -7,6 +7,7 @@ transitions as the chat channels. Commands start with a slash (``/help``).
 
 from __future__ import annotations
 
+import logging
 import sys
 import uuid
 from datetime import UTC, datetime
@@ -22,6 +23,8 @@ from bot.messages import t
 from bot.store import Store
 
 __all__ = ["print_drafted", "run_console"]
+
+logger = logging.getLogger(__name__)
 
 
 def print_drafted(out: Console, text: str, analysis: Analysis, result: DraftResult) -> None:
@@ -94,17 +97,22 @@ def run_console(config: AppConfig, *, settings: Settings | None = None) -> None:
             if pending and line in {"1", "2", "3", "e1", "e2", "e3", "d"}:
                 pending = _review(out, copilot, pending, line)
                 continue
-            handled = copilot.handle(
-                InboundMessage(
-                    platform="cli",
-                    conversation_id=conversation,
-                    customer_id=customer.lower(),
-                    customer_name=customer,
-                    text=line,
-                    platform_message_id=uuid.uuid4().hex,
-                    received_at=datetime.now(UTC),
-                )
+            message = InboundMessage(
+                platform="cli",
+                conversation_id=conversation,
+                customer_id=customer.lower(),
+                customer_name=customer,
+                text=line,
+                platform_message_id=uuid.uuid4().hex,
+                received_at=datetime.now(UTC),
             )
+            try:
+                handled = copilot.handle(message)
+            except Exception as exc:
+                # The message is already stored; say what broke and keep the session going.
+                logger.exception("drafting failed")
+                out.print(f"[red]{escape(t('console.failed', reason=type(exc).__name__))}[/red]")
+                continue
             print_drafted(out, line, handled.analysis, handled.result)
             pending = handled.draft_ids
             if pending:

@@ -9,6 +9,7 @@ are still answered.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import select
 from collections.abc import Iterator
@@ -22,6 +23,7 @@ from bot.messages import t
 __all__ = ["MAX_BATCH", "drafted_to_json", "parse_line", "read_batches", "run_jsonl"]
 
 MAX_BATCH = 256
+logger = logging.getLogger(__name__)
 _CHANNELS: tuple[Platform, ...] = ("telegram", "slack", "web", "cli")
 
 
@@ -127,6 +129,25 @@ def _fd_batches(fd: int) -> Iterator[list[str]]:
             return
 
 
+def _draft_each(session: DraftSession, requests: list[DraftRequest]) -> list[Drafted | LineError]:
+    """Draft a batch; if something unexpected breaks it, retry one by one so that only the
+    message that breaks gets an error line and every other one is still answered."""
+    if not requests:
+        return []
+    try:
+        return list(session.draft_many(requests))
+    except Exception:
+        logger.exception("a batch of %d messages failed; retrying one by one", len(requests))
+    results: list[Drafted | LineError] = []
+    for request in requests:
+        try:
+            results.extend(session.draft_many([request]))
+        except Exception as exc:
+            logger.exception("a message could not be drafted")
+            results.append(LineError(t("jsonl.internal", reason=type(exc).__name__)))
+    return results
+
+
 def run_jsonl(session: DraftSession, stream: IO[str], out: IO[str]) -> int:
     """Answer every line of ``stream`` on ``out``; returns how many lines had an error."""
     errors = 0
@@ -135,13 +156,14 @@ def run_jsonl(session: DraftSession, stream: IO[str], out: IO[str]) -> int:
         lines = [line.rstrip("\r\n") for line in raw_lines]
         parsed = [parse_line(line) for line in lines]
         requests = [p for p in parsed if isinstance(p, DraftRequest)]
-        answers = iter(session.draft_many(requests)) if requests else iter(())
+        answers = iter(_draft_each(session, requests))
         for item in parsed:
-            if isinstance(item, LineError):
+            answer = item if isinstance(item, LineError) else next(answers)
+            if isinstance(answer, LineError):
                 errors += 1
-                payload: dict[str, Any] = {"error": item.message}
+                payload: dict[str, Any] = {"error": answer.message}
             else:
-                payload = drafted_to_json(next(answers))
+                payload = drafted_to_json(answer)
             out.write(json.dumps(payload, ensure_ascii=False) + "\n")
         out.flush()
     return errors

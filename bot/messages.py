@@ -424,6 +424,15 @@ MESSAGES: Final[Mapping[str, Mapping[Lang, str]]] = {
         "en": '"customer" must be an object like {{"id": "...", "name": "..."}}',
         "fr": '"customer" doit être un objet comme {{"id": "...", "name": "..."}}',
     },
+    "console.failed": {
+        "en": "could not draft for this message ({reason}); it is stored. Details: stderr.",
+        "fr": "impossible de rédiger pour ce message ({reason}) ; il est enregistré. "
+        "Détails : stderr.",
+    },
+    "jsonl.internal": {
+        "en": "this message could not be drafted ({reason}); the others were answered",
+        "fr": "impossible de rédiger ce message ({reason}) ; les autres ont reçu leur réponse",
+    },
     "jsonl.bad_channel": {
         "en": '"channel" must be one of {choices}',
         "fr": '"channel" doit être parmi {choices}',
