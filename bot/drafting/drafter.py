@@ -205,8 +205,9 @@ class Drafter:
         if analysis.predicted_intent is not None:
             parts[0] += " " + t("why.model_said", intent=analysis.predicted_intent.name)
         parts.append(analysis.sentiment)
-        used = [name for name in _DETAILS if context.get(name)]
-        if context["customer"].first_name:
+        used = [name for name in _DETAILS if name in variant.uses and context.get(name)]
+        # The greeting macro is where the first name goes, so a greeting draft uses it.
+        if context["customer"].first_name and (context["greet"] or "customer" in variant.uses):
             used.insert(0, t("why.first_name"))
         if used:
             parts.append(t("why.uses", details=", ".join(used)))

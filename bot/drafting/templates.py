@@ -24,6 +24,7 @@ from typing import Any
 
 import yaml
 from jinja2 import FileSystemLoader, StrictUndefined, TemplateError
+from jinja2 import meta as meta_api
 from jinja2.sandbox import SandboxedEnvironment
 
 from bot.domain import SENTIMENTS
@@ -48,6 +49,8 @@ class TemplateVariant:
     promotional: bool = False
     sentiments: tuple[str, ...] = SENTIMENTS
     priority: int = 0
+    #: Variables the variant's text refers to (those of its imported macros aside).
+    uses: frozenset[str] = frozenset()
 
     def sort_key(self) -> tuple[bool, int, int, str]:
         """Non-promotional first, then the most personal (most requirements), then priority."""
@@ -103,6 +106,8 @@ class TemplateLibrary:
             raise TemplateProblem(t("templates.bad_sentiments", name=name, choices=choices))
         try:
             self.env.get_template(f"{name}.j2")
+            # The names the variant's own text reads (not its macros'), for the reviewer's "why".
+            uses = frozenset(meta_api.find_undeclared_variables(self.env.parse(source)))
         except TemplateError as exc:
             raise TemplateProblem(t("templates.does_not_compile", name=name, error=exc)) from None
         return TemplateVariant(
@@ -113,6 +118,7 @@ class TemplateLibrary:
             promotional=bool(meta.get("promotional", False)),
             sentiments=sentiments,
             priority=int(meta.get("priority", 0)),
+            uses=uses,
         )
 
     def variants(self, language: str, intent: str) -> list[TemplateVariant]:

@@ -163,3 +163,16 @@ def test_escaping_per_channel() -> None:
     assert escape_for("slack", text) == "&lt;!channel&gt; &amp; &lt;b&gt;hi&lt;/b&gt; @here"
     assert escape_for("telegram", text) == "&lt;!channel&gt; &amp; &lt;b&gt;hi&lt;/b&gt; @here"
     assert escape_for("cli", text) == text
+
+
+def test_why_names_only_the_details_each_draft_uses(drafter: Drafter) -> None:
+    product = Entity("PRODUCT", "melange boreal", 30, 44, "Mélange Boréal")
+    result = drafter.draft(
+        analysis("order_status", "negative", entities=(ORDER, product)),
+        CustomerProfile("c", name="Julie"),
+        now=NOW,
+    )
+    assert len(result.drafts) >= 2
+    for draft in result.drafts:
+        assert ("Mélange Boréal" in draft.text) == ("product" in draft.why), draft
+        assert ("4821" in draft.text) == ("order_number" in draft.why), draft
