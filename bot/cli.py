@@ -153,7 +153,7 @@ def train(
     data: Annotated[Path, typer.Option(help="CSV (text,label) or YAML training file.")],
     out: Annotated[Path, typer.Option(help="Folder to write the model to.")],
     lang: Annotated[str, typer.Option(help="Language of the data: en or fr.")] = "en",
-    arch: Annotated[str, typer.Option(help="Architecture: bow or ensemble.")] = "bow",
+    arch: Annotated[str, typer.Option(help="Architecture: bow, bow_words or ensemble.")] = "bow",
     seed: Annotated[int, typer.Option(help="Random seed (same seed, same model).")] = 0,
     max_epochs: Annotated[int, typer.Option(help="Upper bound on training epochs.")] = 40,
 ) -> None:

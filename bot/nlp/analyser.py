@@ -29,7 +29,7 @@ from bot.messages import t
 from bot.nlp import components  # noqa: F401  (registers the factories and architectures)
 from bot.nlp.entities import catalog_patterns, extract_entities
 from bot.nlp.language import LanguageGuess, LanguageIdentifier
-from bot.nlp.text import clean_text, has_words
+from bot.nlp.text import clean_text, doc_text, has_words, is_stop_keyword
 
 __all__ = ["DEFAULT_MODELS", "Analyser", "AnalysisRequest"]
 
@@ -172,6 +172,10 @@ class Analyser:
         )
         top = IntentScore(intents[0][0], round(float(intents[0][1]), 4))
         alternatives = tuple(IntentScore(k, round(float(v), 4)) for k, v in intents[1:])
+        if is_stop_keyword(doc_text(doc)) and "opt_out" in loaded.intent_labels:
+            # A bare STOP is an opt-out by convention (carriers, platforms), not by prediction.
+            alternatives = tuple(a for a in (top, *alternatives) if a.name != "opt_out")
+            top = IntentScore("opt_out", 1.0)
         sentiment, sentiment_confidence = _sentiment(doc, loaded.sentiment_labels)
 
         handoff_reason: str | None = None

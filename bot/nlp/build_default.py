@@ -24,7 +24,8 @@ __all__ = ["DEFAULT_SETTINGS", "default_fingerprint", "main"]
 #: What the shipped models are trained with; changing it changes the fingerprint.
 DEFAULT_SETTINGS: dict[str, dict[str, Any]] = {
     "intent": {"arch": "bow", "seed": 7},
-    "sentiment": {"arch": "bow", "seed": 7},
+    # Word affixes helped intents but not sentiment (French 0.815 -> 0.798 on its eval set).
+    "sentiment": {"arch": "bow_words", "seed": 7},
 }
 _SECTIONS = {"intent": ("intents", "intents.yml"), "sentiment": ("sentiment", "sentiment.yml")}
 #: Intent examples whose mood is not in doubt also teach the sentiment model (more negatives is

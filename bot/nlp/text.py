@@ -8,14 +8,25 @@ Nothing here raises on any ``str``.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
+from pathlib import Path
 
+import yaml
 from spacy.tokens import Doc
 
 from bot.nlp.normalize import fold
 
-__all__ = ["APOSTROPHES", "clean_text", "fold", "has_words", "is_emoji_only"]
+__all__ = [
+    "APOSTROPHES",
+    "clean_text",
+    "doc_text",
+    "fold",
+    "has_words",
+    "is_emoji_only",
+    "is_stop_keyword",
+]
 
 # Line separators other than "\n" (CR, vertical tab, form feed, NEL, the Unicode line and
 # paragraph separators) end a line for a reader, so they become "\n" rather than vanish.
@@ -162,3 +173,21 @@ def doc_text(doc: Doc) -> str:
     if cached is None:
         cached = doc.user_data[_TEXT_KEY] = doc.text
     return str(cached)
+
+
+_STOP_KEYWORDS_FILE = Path(__file__).parent / "data" / "stop_keywords.yml"
+_NOT_WORD = re.compile(r"[^\w\s'-]+")
+
+
+@functools.cache
+def _stop_keywords() -> frozenset[str]:
+    data = yaml.safe_load(_STOP_KEYWORDS_FILE.read_text(encoding="utf-8"))
+    return frozenset(" ".join(fold(k).split()) for k in data["keywords"])
+
+
+def is_stop_keyword(text: str) -> bool:
+    """True when the whole message is an opt-out keyword ("STOP", "Désabonner!", "stop svp 🙏")."""
+    if len(text) > 40:
+        return False
+    words = " ".join(_NOT_WORD.sub(" ", fold(text)).split())
+    return words in _stop_keywords()

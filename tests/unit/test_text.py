@@ -7,7 +7,7 @@ import unicodedata
 
 import pytest
 
-from bot.nlp.text import clean_text, fold, has_words, is_emoji_only
+from bot.nlp.text import clean_text, fold, has_words, is_emoji_only, is_stop_keyword
 
 ZERO_WIDTH = ["\u200b", "\u200c", "\u200d", "\u2060", "\ufeff"]
 
@@ -150,3 +150,23 @@ class TestFold:
     )
     def test_fold(self, text: str, expected: str) -> None:
         assert fold(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text", ["STOP", "stop", "Stop.", "Désabonner!", "desabonnez-moi", "stop svp 🙏", "UNSUBSCRIBE"]
+)
+def test_bare_opt_out_keywords(text: str) -> None:
+    assert is_stop_keyword(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "stop sending me the wrong size",
+        "can't stop loving this coffee",
+        "arrêt de bus le plus proche?",
+        "",
+    ],
+)
+def test_messages_that_merely_contain_stop_are_not_opt_outs(text: str) -> None:
+    assert not is_stop_keyword(text)

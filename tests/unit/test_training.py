@@ -50,9 +50,32 @@ def test_handoff_threshold_is_chosen_for_the_reviewer() -> None:
 
     # Two confident right answers, two unsure wrong ones: handing the unsure ones to a person
     # (worth 0.5 each) beats drafting them wrongly (worth 0).
-    predictions = [("thanks", 0.9), ("order_status", 0.8), ("thanks", 0.3), ("pricing", 0.25)]
-    gold = ["thanks", "order_status", "complaint", "other"]
-    assert handoff_utility(predictions, gold, 0.0) == 0.5
-    assert handoff_utility(predictions, gold, 0.35) == (1 + 1 + 0.5 + 1) / 4
+    confident = [("thanks", 0.9), ("order_status", 0.8)] * 20
+    unsure = [("thanks", 0.3), ("pricing", 0.25)]
+    gold = ["thanks", "order_status"] * 20 + ["complaint", "other"]
+    predictions = confident + unsure
+    assert handoff_utility(unsure, ["complaint", "other"], 0.0) == 0.0
+    assert handoff_utility(unsure, ["complaint", "other"], 0.35) == (0.5 + 1) / 2
     assert 0.3 < _calibrate(predictions, gold) <= 0.8
-    assert _calibrate(predictions, ["thanks", "order_status", "complaint", "pricing"]) == 0.0
+    # Without an "other" label there is nothing to hand off to.
+    assert _calibrate(predictions, [g if g != "other" else "pricing" for g in gold]) == 0.0
+
+
+def test_calibration_never_hands_off_more_than_one_in_ten() -> None:
+    from bot.nlp.training import MAX_HANDOFF_RATE, _calibrate
+
+    # Every wrong answer is unsure, but they are a third of the messages: handing them all to a
+    # person would maximise utility and leave the team doing a third of the work by hand.
+    predictions = [("thanks", 0.9)] * 20 + [("pricing", 0.2)] * 10
+    gold = ["thanks"] * 20 + ["other"] * 10
+    threshold = _calibrate(predictions, gold)
+    handed_off = sum(conf < threshold for _, conf in predictions)
+    assert handed_off <= MAX_HANDOFF_RATE * len(predictions)
+
+
+def test_a_guess_always_goes_to_a_person() -> None:
+    from bot.nlp.training import MIN_THRESHOLD, _calibrate
+
+    # All confident and right: nothing to gain from hand-offs, but the floor still applies.
+    predictions = [("thanks", 0.9), ("other", 0.8)] * 10
+    assert _calibrate(predictions, ["thanks", "other"] * 10) == MIN_THRESHOLD
