@@ -61,6 +61,10 @@ class InboundMessage:
     """One customer message, as every channel adapter normalises it."""
 
     platform: Platform
+    #: One customer's conversation with the brand. The store credits a conversation to one
+    #: customer (greetings, pending drafts, offers), so where several customers share a chat
+    #: (a Telegram group, an unthreaded Slack channel) the adapter keys it per customer, e.g.
+    #: f"{chat_id}:{user_id}"; a private chat or a thread is one conversation as it is.
     conversation_id: str
     customer_id: str
     text: str
