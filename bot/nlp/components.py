@@ -10,8 +10,9 @@ from __future__ import annotations
 from spacy.language import Language
 
 from bot.nlp import architectures  # registers replique.TextCatNormBOW.v1
-from bot.nlp.entities import make_pretrained_entities, make_rule_entities
+from bot.nlp.entities import make_rule_entities
 from bot.nlp.normalize import make_text_normalizer
+from bot.nlp.people_places import make_pretrained_entities
 from bot.nlp.signals import make_message_signals
 
 __all__ = ["COMPONENTS", "architectures"]

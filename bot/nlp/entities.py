@@ -6,10 +6,10 @@ Pipeline order (registered by ``bot.nlp.components``)::
 
 :class:`RuleEntityRecognizer` finds the structured details with regular expressions over the
 folded text (one character per character, so offsets are the original's) and aligns them to tokens;
-:class:`PretrainedEntityRecognizer` asks a pretrained pipeline for people and places, only when the
-message has a capitalised word it could be about. Neither overwrites an entity already in
-``doc.ents``. :func:`extract_entities` turns ``doc.ents`` into :class:`bot.domain.Entity` values,
-resolving relative dates against the conversation's ``today``.
+:class:`bot.nlp.people_places.PretrainedEntityRecognizer` asks a pretrained pipeline for people and
+places, only when the message has a capitalised word it could be about. Neither overwrites an
+entity already in ``doc.ents``. :func:`extract_entities` turns ``doc.ents`` into
+:class:`bot.domain.Entity` values, resolving relative dates against the conversation's ``today``.
 
 The normalised value of each rule entity is kept on the span as ``span._.replique_value``.
 """
@@ -17,16 +17,12 @@ The normalised value of each rule entity is kept on the span as ``span._.repliqu
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from functools import lru_cache
-from pathlib import Path
-from types import MappingProxyType
 from typing import Any, NamedTuple
 
 import phonenumbers
-import spacy
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -37,15 +33,13 @@ from bot.nlp.normalize import fold, fold_text
 from bot.nlp.text import doc_text
 
 __all__ = [
-    "FALSE_POSITIVES",
     "NOT_NAMES",
     "VALUE_EXTENSION",
-    "PretrainedEntityRecognizer",
+    "Candidate",
     "RuleEntityRecognizer",
+    "add_entities",
     "catalog_patterns",
     "extract_entities",
-    "load_pretrained",
-    "make_pretrained_entities",
     "make_rule_entities",
 ]
 
@@ -53,8 +47,6 @@ __all__ = [
 VALUE_EXTENSION = "replique_value"
 if not Span.has_extension(VALUE_EXTENSION):
     Span.set_extension(VALUE_EXTENSION, default=None)
-
-_DEFAULT_LABELS: Mapping[str, str] = MappingProxyType({"PER": "PERSON", "LOC": "PLACE"})
 
 # When two candidates overlap the longer wins, then the higher priority: a tracking number beats the
 # order number it was introduced as, a phone or a price is never an order number.
@@ -69,7 +61,7 @@ _PRIORITY = {
 }
 
 
-class _Candidate(NamedTuple):
+class Candidate(NamedTuple):
     start: int
     end: int
     label: str
@@ -233,7 +225,7 @@ def _name_span(
     return (start, end)
 
 
-def _find_people(text: str, folded: str) -> Iterator[_Candidate]:
+def _find_people(text: str, folded: str) -> Iterator[Candidate]:
     for m in _NAME_CUE_RE.finditer(folded):
         strong = m["strong"] is not None
         span = _name_span(text, m.end(), strong=strong, max_words=2)
@@ -241,11 +233,11 @@ def _find_people(text: str, folded: str) -> Iterator[_Candidate]:
             continue
         if not strong and not _AFTER_WEAK_NAME_RE.match(folded, span[1]):
             continue
-        yield _Candidate(span[0], span[1], "PERSON", text[span[0] : span[1]])
+        yield Candidate(span[0], span[1], "PERSON", text[span[0] : span[1]])
     yield from _find_signature(text, folded)
 
 
-def _find_signature(text: str, folded: str) -> Iterator[_Candidate]:
+def _find_signature(text: str, folded: str) -> Iterator[Candidate]:
     body = folded.rstrip()
     line_start = body.rfind("\n") + 1
     last_line = body[line_start:]
@@ -270,7 +262,7 @@ def _find_signature(text: str, folded: str) -> Iterator[_Candidate]:
         if span is None or any(ch.isalnum() for ch in text[span[1] :]):
             continue
         if single_word_ok or len(text[span[0] : span[1]].split()) >= 2:
-            yield _Candidate(span[0], span[1], "PERSON", text[span[0] : span[1]])
+            yield Candidate(span[0], span[1], "PERSON", text[span[0] : span[1]])
             return
 
 
@@ -295,7 +287,7 @@ class RuleEntityRecognizer:
         if not text or text.isspace():
             return doc
         folded = fold_text(text)
-        candidates: list[_Candidate] = []
+        candidates: list[Candidate] = []
         # Most messages have no digit at all: skip every pattern that needs one.
         if _DIGIT_RE.search(folded):
             candidates += self._tracking(text, folded)
@@ -305,14 +297,14 @@ class RuleEntityRecognizer:
         candidates += self._emails(text)
         day_first = self.lang == "fr"
         candidates += (
-            _Candidate(s, e, "DATE", raw) for s, e, raw in find_dates(folded, day_first=day_first)
+            Candidate(s, e, "DATE", raw) for s, e, raw in find_dates(folded, day_first=day_first)
         )
         candidates += _find_people(text, folded)
         if candidates:
-            _add_entities(doc, candidates)
+            add_entities(doc, candidates)
         return doc
 
-    def _tracking(self, text: str, folded: str) -> Iterator[_Candidate]:
+    def _tracking(self, text: str, folded: str) -> Iterator[Candidate]:
         if not _TRACKING_HINT_RE.search(folded):
             return
         for pattern in (_UPS_RE, _S10_RE):
@@ -330,7 +322,7 @@ class RuleEntityRecognizer:
             ):
                 yield _tracking_candidate(text, m.start(), m.end())
 
-    def _orders(self, text: str, folded: str) -> Iterator[_Candidate]:
+    def _orders(self, text: str, folded: str) -> Iterator[Candidate]:
         if not any(hint in folded for hint in _ORDER_HINTS):
             return
         for pattern in _ORDER_RES:
@@ -345,15 +337,15 @@ class RuleEntityRecognizer:
                 ):
                     continue  # "order 2024", "commande 12 sacs": a year or a quantity
                 start, end = m.span("id")
-                yield _Candidate(start, end, "ORDER_NUMBER", text[start:end].upper())
+                yield Candidate(start, end, "ORDER_NUMBER", text[start:end].upper())
 
-    def _emails(self, text: str) -> Iterator[_Candidate]:
+    def _emails(self, text: str) -> Iterator[Candidate]:
         if "@" not in text:
             return
         for m in _EMAIL_RE.finditer(text):
-            yield _Candidate(m.start(), m.end(), "EMAIL", m[0].lower())
+            yield Candidate(m.start(), m.end(), "EMAIL", m[0].lower())
 
-    def _phones(self, text: str) -> Iterator[_Candidate]:
+    def _phones(self, text: str) -> Iterator[Candidate]:
         if not _PHONE_HINT_RE.search(text):
             return  # the phone matcher is the slowest step: run it only with 7 digits in sight
         taken: list[tuple[int, int]] = []
@@ -364,9 +356,9 @@ class RuleEntityRecognizer:
                     continue
                 taken.append((start, end))
                 e164 = phonenumbers.format_number(match.number, phonenumbers.PhoneNumberFormat.E164)
-                yield _Candidate(start, end, "PHONE", str(e164))
+                yield Candidate(start, end, "PHONE", str(e164))
 
-    def _money(self, folded: str) -> Iterator[_Candidate]:
+    def _money(self, folded: str) -> Iterator[Candidate]:
         for pattern in (_MONEY_BEFORE_RE, _MONEY_AFTER_RE):
             for m in pattern.finditer(folded):
                 amount = _parse_amount(m["amt"])
@@ -379,15 +371,15 @@ class RuleEntityRecognizer:
                     currency = self.default_currency
                 else:
                     currency = _CURRENCIES.get(cur, self.default_currency)
-                yield _Candidate(m.start(), m.end(), "MONEY", f"{amount} {currency}")
+                yield Candidate(m.start(), m.end(), "MONEY", f"{amount} {currency}")
 
 
-def _tracking_candidate(text: str, start: int, end: int) -> _Candidate:
+def _tracking_candidate(text: str, start: int, end: int) -> Candidate:
     value = "".join(text[start:end].split()).upper()
-    return _Candidate(start, end, "TRACKING_NUMBER", value)
+    return Candidate(start, end, "TRACKING_NUMBER", value)
 
 
-def _add_entities(doc: Doc, candidates: Iterable[_Candidate]) -> list[Span]:
+def add_entities(doc: Doc, candidates: Iterable[Candidate]) -> list[Span]:
     """Add the best non-overlapping ``candidates`` to ``doc.ents``; existing entities are kept."""
     taken = bytearray(len(doc))
     for ent in doc.ents:
@@ -445,121 +437,6 @@ def catalog_patterns(catalog: Catalog) -> list[dict[str, Any]]:
                 seen.add((product.name, folded))
                 patterns.append({"label": "PRODUCT", "pattern": folded, "id": product.name})
     return patterns
-
-
-# --- Pretrained people and places --------------------------------------------------------------
-
-#: Words a pretrained model tags as people or places in customer messages, though they never are.
-FALSE_POSITIVES = NOT_NAMES | {"commande", "livraison", "colis", "objet", "sujet", "facture"}
-_CAPITALISED_RE = re.compile(r"[^\W\d_a-zà-ÿ]")
-_SENTENCE_END = frozenset(".!?…:;\n")
-
-
-@lru_cache(maxsize=4)
-def load_pretrained(model: str) -> Language:
-    """The pretrained pipeline ``model`` with only its tok2vec and ner loaded, once per process."""
-    path = Path(model) if Path(model).exists() else spacy.util.get_package_path(model)
-    meta = spacy.util.get_model_meta(path)
-    keep = {"tok2vec", "ner"}
-    exclude = [c for c in meta.get("components", meta.get("pipeline", [])) if c not in keep]
-    # Its serialised tokenizer would recompile spaCy's slowest French expression (see
-    # bot/nlp/french.py); the default French tokenizer it gets instead is the same one.
-    return spacy.load(model, exclude=[*exclude, "tokenizer"])
-
-
-class PretrainedEntityRecognizer:
-    """Component that adds the people and places a pretrained NER model finds in the message.
-
-    The model runs only when the message has a capitalised word it could be about (see
-    :meth:`needs_model`); ``model_calls`` counts how many times it actually ran.
-    """
-
-    def __init__(
-        self,
-        model: Callable[[str], Doc],
-        *,
-        labels: Mapping[str, str] = _DEFAULT_LABELS,
-        max_chars: int = 20_000,
-    ) -> None:
-        self._model = model
-        self.labels = dict(labels)
-        self.max_chars = max_chars
-        self.model_calls = 0
-
-    def needs_model(self, doc: Doc) -> bool:
-        """True when a token could be a name: capitalised, not opening a sentence, not a filler."""
-        text = doc_text(doc)
-        if len(text) > self.max_chars or not _CAPITALISED_RE.search(text):
-            return False
-        for token in doc:
-            if len(token) < 2 or not token.is_alpha or token.ent_type != 0:
-                continue
-            if not (token.is_title or token.is_upper) or fold(token.text) in FALSE_POSITIVES:
-                continue
-            i = token.idx - 1
-            while i >= 0 and text[i] in " \t":
-                i -= 1
-            if i >= 0 and text[i] not in _SENTENCE_END:
-                return True
-        return False
-
-    def __call__(self, doc: Doc) -> Doc:
-        if not self.needs_model(doc):
-            return doc
-        self.model_calls += 1
-        return self._merge(doc, self._model(doc_text(doc)))
-
-    def pipe(self, docs: Iterable[Doc], *, batch_size: int = 128) -> Iterator[Doc]:
-        """Like ``__call__`` over a stream, running the model once per batch of gated docs:
-        its tok2vec is several times cheaper per message in a batch."""
-        batch: list[Doc] = []
-        for doc in docs:
-            batch.append(doc)
-            if len(batch) >= batch_size:
-                yield from self._pipe_batch(batch)
-                batch = []
-        if batch:
-            yield from self._pipe_batch(batch)
-
-    def _pipe_batch(self, docs: list[Doc]) -> list[Doc]:
-        gated = [doc for doc in docs if self.needs_model(doc)]
-        if not gated:
-            return docs
-        self.model_calls += len(gated)
-        texts = [doc_text(doc) for doc in gated]
-        pipe = getattr(self._model, "pipe", None)
-        predictions = pipe(texts) if callable(pipe) else map(self._model, texts)
-        for doc, predicted in zip(gated, predictions, strict=True):
-            self._merge(doc, predicted)
-        return docs
-
-    def _merge(self, doc: Doc, predicted: Doc) -> Doc:
-        candidates = []
-        for ent in predicted.ents:
-            label = self.labels.get(ent.label_)
-            if label is None:
-                continue
-            # Trim the greetings the model glues to names ("Bonjour Julie") instead of dropping all.
-            tokens = [t for t in ent if not (t.is_punct or fold(t.text) in FALSE_POSITIVES)]
-            if not tokens:
-                continue
-            start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1])
-            if end - start >= 2:
-                candidates.append(_Candidate(start, end, label, None))
-        if candidates:
-            _add_entities(doc, candidates)
-        return doc
-
-
-def make_pretrained_entities(
-    nlp: Language,
-    name: str,
-    *,
-    model: str = "fr_core_news_sm",
-    labels: Mapping[str, str] = _DEFAULT_LABELS,
-) -> PretrainedEntityRecognizer:
-    """Factory of :class:`PretrainedEntityRecognizer` (registered by ``bot.nlp.components``)."""
-    return PretrainedEntityRecognizer(load_pretrained(model), labels=labels)
 
 
 # --- Extraction --------------------------------------------------------------------------------

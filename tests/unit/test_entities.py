@@ -14,15 +14,17 @@ from bot.config import RESOURCES, Catalog, Product, load_catalog
 from bot.domain import Entity
 from bot.nlp.entities import (
     VALUE_EXTENSION,
-    PretrainedEntityRecognizer,
     RuleEntityRecognizer,
     catalog_patterns,
     extract_entities,
-    load_pretrained,
-    make_pretrained_entities,
     make_rule_entities,
 )
 from bot.nlp.normalize import TextNormalizer, make_text_normalizer
+from bot.nlp.people_places import (
+    PretrainedEntityRecognizer,
+    load_pretrained,
+    make_pretrained_entities,
+)
 
 #: A Saturday. This week's Monday is 2026-11-23, last week's 2026-11-16.
 TODAY = date(2026, 11, 28)
