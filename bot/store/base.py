@@ -1,0 +1,126 @@
+"""The store's foundation: opening and migrating the database, and running transactions."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
+from typing import Any, Self, TypeVar
+
+from alembic.util import CommandError
+from sqlalchemy import Engine, make_url, update
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.errors import StoreError
+from bot.messages import t
+from bot.store import migrate
+from bot.store.engine import (
+    WRITE_OPTION,
+    create_store_engine,
+    failure_reason,
+    is_sqlite_memory,
+    is_transient,
+    normalise_url,
+    password_of,
+    redact_url,
+)
+from bot.store.models import CustomerRow
+from bot.store.queries import ATTEMPTS
+
+__all__ = ["StoreBase"]
+
+T = TypeVar("T")
+
+
+class StoreBase:
+    """Connection, migrations and the transaction runner that the store's methods build on."""
+
+    def __init__(self, engine: Engine, *, shown_url: str) -> None:
+        """Wrap an engine already configured by ``Store.open`` (use that instead)."""
+        self._engine = engine
+        self._shown_url = shown_url
+        self._sessions = sessionmaker(bind=engine, expire_on_commit=False, autoflush=False)
+        self._write_sessions = sessionmaker(
+            bind=engine.execution_options(**{WRITE_OPTION: True}),
+            expire_on_commit=False,
+            autoflush=False,
+        )
+        # An in-memory SQLite database is one shared connection: transactions must take turns.
+        self._serial: AbstractContextManager[object] = (
+            threading.RLock() if is_sqlite_memory(engine.url) else nullcontext()
+        )
+
+    @classmethod
+    def open(cls, url: str) -> Self:
+        """Connect to ``url`` (SQLite or PostgreSQL) and migrate its schema to the latest revision.
+
+        Raises StoreError, without the password, when the database cannot be reached or migrated.
+        """
+        shown = redact_url(url)
+        engine: Engine | None = None
+        try:
+            parsed = normalise_url(make_url(url))
+            engine = create_store_engine(parsed)
+            store = cls(engine, shown_url=shown)
+            with store._write_sessions() as session, session.begin():
+                migrate.upgrade(session.connection())
+        except (SQLAlchemyError, CommandError, OSError, ValueError, ImportError) as exc:
+            if engine is not None:
+                engine.dispose()
+            reason = failure_reason(exc, password_of(url))
+            # "from None": the chained driver error could carry connection details into a log.
+            raise StoreError(t("store.cannot_open", url=shown, reason=reason)) from None
+        return store
+
+    def close(self) -> None:
+        """Close every pooled connection; the store must not be used afterwards."""
+        self._engine.dispose()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self._shown_url!r})"
+
+    def _update_customer(self, customer_pk: int, **values: Any) -> None:
+        """Set columns of one customer, or raise LookupError when there is no such customer."""
+
+        def work(session: Session) -> None:
+            found = session.execute(
+                update(CustomerRow)
+                .where(CustomerRow.id == customer_pk)
+                .values(**values)
+                .returning(CustomerRow.id)
+                .execution_options(synchronize_session=False)
+            ).first()
+            if found is None:
+                raise LookupError(f"No customer {customer_pk}: record one of its messages first.")
+
+        self._write(work)
+
+    def _read(self, work: Callable[[Session], T]) -> T:
+        return self._run(work, sessions=self._sessions)
+
+    def _write(self, work: Callable[[Session], T]) -> T:
+        return self._run(work, sessions=self._write_sessions)
+
+    def _run(self, work: Callable[[Session], T], *, sessions: sessionmaker[Session]) -> T:
+        """Run ``work`` in one transaction; retry deadlocks; a lost database becomes StoreError."""
+        attempt = 1
+        while True:
+            try:
+                with self._serial, sessions() as session, session.begin():
+                    return work(session)
+            except DBAPIError as exc:
+                if attempt < ATTEMPTS and is_transient(exc):
+                    attempt += 1
+                    continue
+                if isinstance(exc, OperationalError | InterfaceError):
+                    raise StoreError(
+                        t("store.failed", url=self._shown_url, reason=failure_reason(exc, None))
+                    ) from exc
+                raise

@@ -1,0 +1,302 @@
+"""Intake: customers, conversations and messages as they arrive, and what the drafter reads back
+(the customer's profile), plus the platform event ids already processed."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import datetime
+
+from sqlalchemy import case, exists, func, select, update
+from sqlalchemy.orm import Session
+
+from bot.domain import Analysis, CustomerProfile, InboundMessage
+from bot.store.base import StoreBase
+from bot.store.models import (
+    INBOUND,
+    OUTBOUND,
+    AnalysisRow,
+    ConversationRow,
+    CustomerRow,
+    DraftRow,
+    MessageRow,
+    ProcessedEventRow,
+    utcnow,
+)
+from bot.store.queries import (
+    MAX_PAST_INTENTS,
+    WENT_OUT,
+    aware,
+    insert_for,
+    require_row,
+    scalar_int,
+    storable,
+    touch_conversation,
+)
+from bot.store.records import RecordedMessage
+
+__all__ = ["IntakeStore"]
+
+
+class IntakeStore(StoreBase):
+    """Recording what customers send and what went out to them."""
+
+    def record_inbound(self, message: InboundMessage) -> RecordedMessage:
+        """Store a customer message, creating its customer and conversation on first sight.
+
+        A message whose platform id is already known in the conversation is an edit: its text is
+        replaced, ``edited_at`` set, and the result says ``edited=True``.
+        """
+        now = utcnow()
+        received = aware(message.received_at, "received_at") or now
+        text = storable(message.text)
+
+        def work(session: Session) -> RecordedMessage:
+            customers = insert_for(session, CustomerRow).values(
+                platform=message.platform,
+                platform_user_id=message.customer_id,
+                display_name=message.customer_name,
+                opted_out=False,
+                created_at=now,
+            )
+            customer_pk = scalar_int(
+                session,
+                customers.on_conflict_do_update(
+                    index_elements=[CustomerRow.platform, CustomerRow.platform_user_id],
+                    # A message without a name (some platforms omit it) keeps the known one.
+                    set_={
+                        "display_name": func.coalesce(
+                            customers.excluded.display_name, CustomerRow.display_name
+                        )
+                    },
+                ).returning(CustomerRow.id),
+            )
+            conversations = insert_for(session, ConversationRow).values(
+                customer_id=customer_pk,
+                platform=message.platform,
+                platform_conversation_id=message.conversation_id,
+                thread_id=message.thread_id or "",
+                created_at=now,
+                last_message_at=received,
+            )
+            newer = conversations.excluded.last_message_at
+            conversation_pk = scalar_int(
+                session,
+                conversations.on_conflict_do_update(
+                    index_elements=[
+                        ConversationRow.platform,
+                        ConversationRow.platform_conversation_id,
+                        ConversationRow.thread_id,
+                    ],
+                    # Late or redelivered messages must not move the conversation back in time.
+                    set_={
+                        "last_message_at": case(
+                            (ConversationRow.last_message_at < newer, newer),
+                            else_=ConversationRow.last_message_at,
+                        )
+                    },
+                ).returning(ConversationRow.id),
+            )
+            values = {
+                "conversation_id": conversation_pk,
+                "direction": INBOUND,
+                "text": text,
+                "platform_message_id": message.platform_message_id,
+                "attachment_kind": message.attachment_kind,
+                "received_at": received,
+            }
+            if message.platform_message_id is None:
+                message_pk = scalar_int(
+                    session, insert_for(session, MessageRow).values(values).returning(MessageRow.id)
+                )
+                return RecordedMessage(customer_pk, conversation_pk, message_pk, edited=False)
+            # INSERT … ON CONFLICT DO NOTHING then UPDATE stays correct when two workers receive
+            # the same message at once; a SELECT first would let both insert.
+            inserted = session.execute(
+                insert_for(session, MessageRow)
+                .values(values)
+                .on_conflict_do_nothing(
+                    index_elements=[
+                        MessageRow.conversation_id,
+                        MessageRow.direction,
+                        MessageRow.platform_message_id,
+                    ]
+                )
+                .returning(MessageRow.id)
+            ).scalar_one_or_none()
+            if inserted is not None:
+                return RecordedMessage(customer_pk, conversation_pk, int(inserted), edited=False)
+            message_pk = scalar_int(
+                session,
+                update(MessageRow)
+                .where(
+                    MessageRow.conversation_id == conversation_pk,
+                    MessageRow.direction == INBOUND,
+                    MessageRow.platform_message_id == message.platform_message_id,
+                )
+                .values(text=text, edited_at=now)
+                .returning(MessageRow.id)
+                .execution_options(synchronize_session=False),
+            )
+            return RecordedMessage(customer_pk, conversation_pk, message_pk, edited=True)
+
+        return self._write(work)
+
+    def record_outbound(
+        self,
+        conversation_pk: int,
+        *,
+        text: str,
+        platform_message_id: str | None = None,
+        at: datetime | None = None,
+    ) -> int:
+        """Store a reply that went out to the customer; returns its message id.
+
+        Recording the same platform message twice (a retried send) keeps one row.
+        """
+        sent_at = aware(at, "at") or utcnow()
+        body = storable(text)
+
+        def work(session: Session) -> int:
+            require_row(session, ConversationRow, conversation_pk, "conversation")
+            messages = insert_for(session, MessageRow).values(
+                conversation_id=conversation_pk,
+                direction=OUTBOUND,
+                text=body,
+                platform_message_id=platform_message_id,
+                received_at=sent_at,
+            )
+            message_pk = scalar_int(
+                session,
+                messages.on_conflict_do_update(
+                    index_elements=[
+                        MessageRow.conversation_id,
+                        MessageRow.direction,
+                        MessageRow.platform_message_id,
+                    ],
+                    set_={"text": messages.excluded.text},
+                ).returning(MessageRow.id),
+            )
+            touch_conversation(session, conversation_pk, sent_at)
+            return message_pk
+
+        return self._write(work)
+
+    def profile(
+        self, customer_pk: int, *, conversation_pk: int | None = None, history: int = 5
+    ) -> CustomerProfile:
+        """What the drafter should know of a customer, and of the conversation being answered.
+
+        ``earlier_messages`` are the last ``history`` customer messages of the conversation before
+        the newest one, oldest first; ``greeted`` is True once a reply went out in it.
+        """
+        if history < 0:
+            raise ValueError(f"history must be 0 or more, not {history}")
+
+        def work(session: Session) -> CustomerProfile:
+            customer = session.get(CustomerRow, customer_pk)
+            if customer is None:
+                raise LookupError(f"No customer {customer_pk}: record one of its messages first.")
+            last_seen = func.max(MessageRow.received_at)
+            intents = session.execute(
+                select(AnalysisRow.intent)
+                .join(MessageRow, AnalysisRow.message_id == MessageRow.id)
+                .join(ConversationRow, MessageRow.conversation_id == ConversationRow.id)
+                .where(ConversationRow.customer_id == customer_pk)
+                .group_by(AnalysisRow.intent)
+                .order_by(last_seen.desc(), func.max(MessageRow.id).desc())
+                .limit(MAX_PAST_INTENTS)
+            ).scalars()
+            greeted = False
+            earlier: tuple[str, ...] = ()
+            if conversation_pk is not None:
+                greeted = bool(
+                    session.execute(
+                        select(
+                            exists().where(
+                                DraftRow.conversation_id == conversation_pk,
+                                DraftRow.status.in_(WENT_OUT),
+                            )
+                            | exists().where(
+                                MessageRow.conversation_id == conversation_pk,
+                                MessageRow.direction == OUTBOUND,
+                            )
+                        )
+                    ).scalar_one()
+                )
+                newest_first = session.execute(
+                    select(MessageRow.text)
+                    .where(
+                        MessageRow.conversation_id == conversation_pk,
+                        MessageRow.direction == INBOUND,
+                    )
+                    .order_by(MessageRow.received_at.desc(), MessageRow.id.desc())
+                    .offset(1)
+                    .limit(history)
+                ).scalars()
+                earlier = tuple(reversed(list(newest_first)))
+            return CustomerProfile(
+                customer_id=customer.platform_user_id,
+                name=customer.display_name,
+                language=customer.language,
+                opted_out=customer.opted_out,
+                last_offer_at=customer.last_offer_at,
+                past_intents=tuple(intents),
+                greeted=greeted,
+                earlier_messages=earlier,
+            )
+
+        return self._read(work)
+
+    def set_language(self, customer_pk: int, language: str) -> None:
+        """Remember the language to answer this customer in."""
+        self._update_customer(customer_pk, language=language)
+
+    def set_opt_out(self, customer_pk: int, *, opted_out: bool, at: datetime | None = None) -> None:
+        """Record that the customer refuses (or accepts again) offers and follow-ups."""
+        when = (aware(at, "at") or utcnow()) if opted_out else None
+        self._update_customer(customer_pk, opted_out=opted_out, opted_out_at=when)
+
+    def record_offer(self, customer_pk: int, *, at: datetime) -> None:
+        """Record that an offer reached the customer (offers have a cool-down)."""
+        self._update_customer(customer_pk, last_offer_at=aware(at, "at"))
+
+    def save_analysis(self, message_pk: int, analysis: Analysis) -> None:
+        """Store what the analyser understood of a message, replacing an earlier analysis."""
+        row = {
+            "message_id": message_pk,
+            "language": analysis.language,
+            "intent": analysis.intent.name,
+            "intent_confidence": analysis.intent.confidence,
+            "sentiment": analysis.sentiment,
+            "sentiment_confidence": analysis.sentiment_confidence,
+            "payload": asdict(analysis),
+            "created_at": utcnow(),
+        }
+
+        def work(session: Session) -> None:
+            require_row(session, MessageRow, message_pk, "message")
+            analyses = insert_for(session, AnalysisRow).values(row)
+            session.execute(
+                analyses.on_conflict_do_update(
+                    index_elements=[AnalysisRow.message_id],
+                    set_={k: v for k, v in row.items() if k != "message_id"},
+                )
+            )
+
+        self._write(work)
+
+    def mark_event_processed(self, platform: str, event_id: str) -> bool:
+        """Claim a platform event: True the first time, False when any process claimed it before."""
+
+        def work(session: Session) -> bool:
+            claimed = session.execute(
+                insert_for(session, ProcessedEventRow)
+                .values(platform=platform, event_id=event_id, processed_at=utcnow())
+                .on_conflict_do_nothing(
+                    index_elements=[ProcessedEventRow.platform, ProcessedEventRow.event_id]
+                )
+                .returning(ProcessedEventRow.event_id)
+            ).scalar_one_or_none()
+            return claimed is not None
+
+        return self._write(work)

@@ -1,0 +1,261 @@
+"""Review: drafts waiting for a reviewer, and the compare-and-set decisions that settle them.
+
+Decisions are ``UPDATE … WHERE status = 'pending'``, so two reviewers clicking at once, or a click
+racing a reaction, decide a draft exactly once — across threads and processes."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from functools import partial
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from bot.domain import Draft, DraftStatus, ReviewAction
+from bot.store.base import StoreBase
+from bot.store.models import (
+    ConversationRow,
+    CustomerRow,
+    DecisionRow,
+    DraftRow,
+    IntentCorrectionRow,
+    MessageRow,
+    utcnow,
+)
+from bot.store.queries import (
+    DECIDING,
+    PENDING,
+    WENT_OUT,
+    aware,
+    draft_query,
+    load_draft,
+    lock_row,
+    require_row,
+    storable,
+    stored_draft,
+    why_not,
+)
+from bot.store.records import DecisionResult, SavedDrafts, StoredDraft
+
+__all__ = ["ReviewStore"]
+
+
+class ReviewStore(StoreBase):
+    """Storing drafts and settling them once."""
+
+    def save_drafts(
+        self, *, conversation_pk: int, message_pk: int, drafts: Sequence[Draft]
+    ) -> SavedDrafts:
+        """Store new pending drafts answering ``message_pk``; older pending ones are superseded."""
+        now = utcnow()
+
+        def work(session: Session) -> SavedDrafts:
+            owner = session.execute(
+                select(MessageRow.conversation_id).where(MessageRow.id == message_pk)
+            ).scalar_one_or_none()
+            if owner is None:
+                raise LookupError(f"No message {message_pk}: record it before drafting replies.")
+            if owner != conversation_pk:
+                raise ValueError(
+                    f"Message {message_pk} belongs to conversation {owner}, not {conversation_pk}."
+                )
+            lock_row(session, ConversationRow, conversation_pk)
+            superseded = session.execute(
+                update(DraftRow)
+                .where(DraftRow.conversation_id == conversation_pk, DraftRow.status == PENDING)
+                .values(
+                    status=DraftStatus.SUPERSEDED.value,
+                    version=DraftRow.version + 1,
+                    decided_at=now,
+                )
+                .returning(DraftRow.id)
+                .execution_options(synchronize_session=False)
+            ).scalars()
+            superseded_ids = tuple(sorted(int(pk) for pk in superseded))
+            rows = [
+                DraftRow(
+                    conversation_id=conversation_pk,
+                    message_id=message_pk,
+                    rank=draft.rank,
+                    text=storable(draft.text),
+                    template=draft.template,
+                    promotional=draft.promotional,
+                    why=storable(draft.why),
+                    language=draft.language,
+                    status=PENDING,
+                    version=1,
+                    created_at=now,
+                )
+                for draft in drafts
+            ]
+            session.add_all(rows)
+            session.flush()
+            return SavedDrafts(tuple(row.id for row in rows), superseded_ids)
+
+        return self._write(work)
+
+    def pending_drafts(self, conversation_pk: int) -> list[StoredDraft]:
+        """The drafts of a conversation still waiting for a reviewer, best rank first."""
+
+        def work(session: Session) -> list[StoredDraft]:
+            rows = session.execute(
+                draft_query()
+                .where(DraftRow.conversation_id == conversation_pk, DraftRow.status == PENDING)
+                .order_by(DraftRow.message_id.desc(), DraftRow.rank, DraftRow.id)
+            ).all()
+            return [stored_draft(draft, customer_pk) for draft, customer_pk in rows]
+
+        return self._read(work)
+
+    def get_draft(self, draft_id: int) -> StoredDraft | None:
+        """One draft with its review state, or None."""
+        return self._read(partial(load_draft, draft_id=draft_id))
+
+    def decide(
+        self,
+        draft_id: int,
+        *,
+        action: ReviewAction,
+        reviewer: str,
+        edited_text: str | None = None,
+        intent_correction: str | None = None,
+        at: datetime | None = None,
+    ) -> DecisionResult:
+        """Apply a reviewer's decision to a pending draft, once: the first decision wins.
+
+        SEND sends the draft as is, EDIT sends ``edited_text`` instead, DISCARD drops it. Sending
+        one draft supersedes its pending siblings (the other drafts for the same message), and
+        sending a promotional draft records the offer on the customer, in the same transaction.
+        A draft that is no longer pending is left alone: ``applied`` is False and ``reason`` says
+        who decided it first.
+        """
+        status = DECIDING.get(action)
+        if status is None:
+            raise ValueError(
+                f"{action.value!r} does not decide a draft: use send, edit or discard."
+            )
+        if action is ReviewAction.EDIT and not (edited_text and edited_text.strip()):
+            raise ValueError("An edit needs the edited text that goes out instead of the draft.")
+        when = aware(at, "at") or utcnow()
+        final = storable(edited_text) if edited_text is not None else None
+
+        def work(session: Session) -> DecisionResult:
+            head = session.execute(
+                select(
+                    DraftRow.message_id,
+                    DraftRow.conversation_id,
+                    DraftRow.text,
+                    DraftRow.promotional,
+                    ConversationRow.customer_id,
+                )
+                .join(ConversationRow, DraftRow.conversation_id == ConversationRow.id)
+                .where(DraftRow.id == draft_id)
+            ).one_or_none()
+            if head is None:
+                return DecisionResult(applied=False, draft=None, reason="no such draft")
+            # Serialises decisions within a conversation: two reviewers sending two different
+            # drafts of one message must not both go out. The status check below is the
+            # compare-and-set that makes a single draft decided once.
+            lock_row(session, CustomerRow, head.customer_id)
+            lock_row(session, ConversationRow, head.conversation_id)
+            sent_text = {
+                DraftStatus.SENT: head.text,
+                DraftStatus.EDITED: final,
+                DraftStatus.DISCARDED: None,
+            }[status]
+            won = session.execute(
+                update(DraftRow)
+                .where(DraftRow.id == draft_id, DraftRow.status == PENDING)
+                .values(
+                    status=status.value,
+                    version=DraftRow.version + 1,
+                    decided_at=when,
+                    final_text=sent_text,
+                )
+                .returning(DraftRow.id)
+                .execution_options(synchronize_session=False)
+            ).first()
+            if won is None:
+                current = load_draft(session, draft_id=draft_id)
+                return DecisionResult(
+                    applied=False, draft=current, reason=why_not(session, current)
+                )
+            session.add(
+                DecisionRow(
+                    draft_id=draft_id,
+                    action=action.value,
+                    reviewer=reviewer,
+                    edited_text=final,
+                    intent_correction=intent_correction,
+                    decided_at=when,
+                )
+            )
+            if status.value in WENT_OUT:
+                session.execute(
+                    update(DraftRow)
+                    .where(
+                        DraftRow.message_id == head.message_id,
+                        DraftRow.status == PENDING,
+                        DraftRow.id != draft_id,
+                    )
+                    .values(
+                        status=DraftStatus.SUPERSEDED.value,
+                        version=DraftRow.version + 1,
+                        decided_at=when,
+                    )
+                    .execution_options(synchronize_session=False)
+                )
+                if head.promotional:
+                    session.execute(
+                        update(CustomerRow)
+                        .where(CustomerRow.id == head.customer_id)
+                        .values(last_offer_at=when)
+                        .execution_options(synchronize_session=False)
+                    )
+            session.flush()
+            return DecisionResult(applied=True, draft=load_draft(session, draft_id=draft_id))
+
+        return self._write(work)
+
+    def expire_pending(self, older_than: datetime) -> int:
+        """Expire the drafts still pending that were created before ``older_than``; returns how
+        many."""
+        cutoff = aware(older_than, "older_than")
+        now = utcnow()
+
+        def work(session: Session) -> int:
+            expired = session.execute(
+                update(DraftRow)
+                .where(DraftRow.status == PENDING, DraftRow.created_at < cutoff)
+                .values(
+                    status=DraftStatus.EXPIRED.value,
+                    version=DraftRow.version + 1,
+                    decided_at=now,
+                )
+                .returning(DraftRow.id)
+                .execution_options(synchronize_session=False)
+            ).all()
+            return len(expired)
+
+        return self._write(work)
+
+    def record_intent_correction(
+        self, message_pk: int, *, predicted: str, corrected: str, reviewer: str
+    ) -> int:
+        """Keep a reviewer's fix of a predicted intent for the next training run; returns its id."""
+
+        def work(session: Session) -> int:
+            require_row(session, MessageRow, message_pk, "message")
+            row = IntentCorrectionRow(
+                message_id=message_pk,
+                predicted=predicted,
+                corrected=corrected,
+                reviewer=reviewer,
+                created_at=utcnow(),
+            )
+            session.add(row)
+            session.flush()
+            return row.id
+
+        return self._write(work)
