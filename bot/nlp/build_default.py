@@ -23,7 +23,9 @@ __all__ = ["DEFAULT_SETTINGS", "default_fingerprint", "main"]
 
 #: What the shipped models are trained with; changing it changes the fingerprint.
 DEFAULT_SETTINGS: dict[str, dict[str, Any]] = {
-    "intent": {"arch": "bow", "seed": 7},
+    # A gentler learning rate than the trainer's default: with ~80 examples per intent the
+    # validation score peaked at epoch 2 and then jumped around; at 0.0005 it climbs steadily.
+    "intent": {"arch": "bow", "seed": 7, "learn_rate": 0.0005},
     # Word affixes helped intents but not sentiment (French 0.815 -> 0.798 on its eval set).
     "sentiment": {"arch": "bow_words", "seed": 7},
 }
@@ -76,9 +78,7 @@ def build(lang: str, component: str, out_root: Path = DEFAULT_MODELS) -> BuiltMo
     options = DEFAULT_SETTINGS[component]
     trained = train_classifier(
         examples,
-        TrainSettings(
-            lang=lang, component=component, arch=str(options["arch"]), seed=int(options["seed"])
-        ),
+        TrainSettings(lang=lang, component=component, **options),
     )
     eval_file = TRAINING_DATA / lang / filename.replace(".yml", "_eval.yml")
     evaluation = load_examples(eval_file, section=section)
