@@ -7,6 +7,7 @@ greeted, opted out, gave their name, wrote in French). Nothing is written anywhe
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -17,7 +18,10 @@ from bot.domain import Analysis, CustomerProfile, Platform
 from bot.drafting.drafter import Drafter, DraftResult
 from bot.nlp.analyser import Analyser, AnalysisRequest
 
-__all__ = ["DraftRequest", "DraftSession", "Drafted"]
+__all__ = ["MAX_REMEMBERED_CUSTOMERS", "DraftRequest", "DraftSession", "Drafted"]
+
+#: Customers a session remembers (greeted, opted out, language) before forgetting the oldest.
+MAX_REMEMBERED_CUSTOMERS = 50_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,7 +52,9 @@ class DraftSession:
         self.config = config
         self.analyser = analyser or Analyser(config)
         self.drafter = drafter or Drafter(config)
-        self._profiles: dict[str, CustomerProfile] = {}
+        # The most recent customers only: a long stream of one-off customers must not grow the
+        # process without bound.
+        self._profiles: OrderedDict[str, CustomerProfile] = OrderedDict()
         self._zone = ZoneInfo(config.brand.timezone)
 
     def draft_many(
@@ -75,17 +81,26 @@ class DraftSession:
                 profile = replace(profile, opted_out=True)
             result = self.drafter.draft(analysis, profile, channel=request.channel, now=now)
             if request.customer_id is not None:
-                self._profiles[request.customer_id] = replace(
-                    profile,
-                    greeted=profile.greeted or bool(result.drafts),
-                    language=analysis.language
-                    if analysis.language in self.config.brand.languages
-                    else profile.language,
-                    past_intents=(analysis.intent.name, *profile.past_intents)[:10],
-                    earlier_messages=(*profile.earlier_messages, request.text)[-5:],
+                self._remember(
+                    request.customer_id,
+                    replace(
+                        profile,
+                        greeted=profile.greeted or bool(result.drafts),
+                        language=analysis.language
+                        if analysis.language in self.config.brand.languages
+                        else profile.language,
+                        past_intents=(analysis.intent.name, *profile.past_intents)[:10],
+                        earlier_messages=(*profile.earlier_messages, request.text)[-5:],
+                    ),
                 )
             out.append(Drafted(analysis, result))
         return out
+
+    def _remember(self, customer_id: str, profile: CustomerProfile) -> None:
+        self._profiles[customer_id] = profile
+        self._profiles.move_to_end(customer_id)
+        while len(self._profiles) > MAX_REMEMBERED_CUSTOMERS:
+            self._profiles.popitem(last=False)
 
     def _known_language(self, customer_id: str | None) -> str | None:
         profile = self._profiles.get(customer_id) if customer_id is not None else None

@@ -60,3 +60,23 @@ def test_invalid_lines_say_what_is_wrong(line: str, needle: str) -> None:
     result = parse_line(line)
     assert not isinstance(result, DraftRequest)
     assert needle in result.message
+
+
+def test_a_session_forgets_the_oldest_customers_first(
+    session: DraftSession, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bot.drafting import session as session_module
+
+    monkeypatch.setattr(session_module, "MAX_REMEMBERED_CUSTOMERS", 2)
+    fresh = DraftSession(session.config, analyser=session.analyser)
+    for customer in ("a", "b", "c"):
+        fresh.draft_many([DraftRequest("Bonjour!", customer_id=customer, customer_name="Léa")])
+    # "a" was forgotten, so it is greeted again; "c" is remembered and is not.
+    again = fresh.draft_many(
+        [
+            DraftRequest("merci", customer_id="a", customer_name="Léa"),
+            DraftRequest("merci", customer_id="c", customer_name="Léa"),
+        ]
+    )
+    assert again[0].result.drafts[0].text.startswith("Bonjour")
+    assert not again[1].result.drafts[0].text.startswith("Bonjour")
