@@ -108,12 +108,16 @@ class Analysis:
     formality: Formality | None = None
     is_question: bool = False
     is_urgent: bool = False
-    #: True when a person must take over (low confidence, unknown language, nothing to read).
-    handoff: bool = False
-    #: Why a hand-off was chosen, in plain words for the reviewer.
+    #: Why a person must take over (low confidence, unknown language, nothing to read), in plain
+    #: words for the reviewer; None when Réplique can draft on its own.
     handoff_reason: str | None = None
     #: The model's own top intent when low confidence turned it into ``other``.
     predicted_intent: IntentScore | None = None
+
+    @property
+    def handoff(self) -> bool:
+        """True when a person must take over; ``handoff_reason`` says why."""
+        return self.handoff_reason is not None
 
     def first(self, label: str) -> Entity | None:
         """The first entity with ``label``, or None."""

@@ -158,7 +158,6 @@ class Analyser:
             alternatives=(),
             sentiment="neutral",
             sentiment_confidence=0.0,
-            handoff=True,
             handoff_reason=t("handoff.nothing_to_read"),
         )
 
@@ -205,7 +204,6 @@ class Analyser:
             formality=doc._.formality,
             is_question=bool(doc._.is_question),
             is_urgent=bool(doc._.is_urgent),
-            handoff=handoff_reason is not None,
             handoff_reason=handoff_reason,
             predicted_intent=predicted,
         )
