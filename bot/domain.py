@@ -14,6 +14,7 @@ from typing import Literal
 
 __all__ = [
     "DEFAULT_INTENTS",
+    "HANDOFF_INTENT",
     "SENTIMENTS",
     "Analysis",
     "CustomerProfile",
@@ -35,6 +36,9 @@ Sentiment = Literal["negative", "neutral", "positive"]
 Formality = Literal["tu", "vous"]
 
 SENTIMENTS: tuple[Sentiment, ...] = ("negative", "neutral", "positive")
+
+#: The intent of messages a person must take over; low confidence falls back to it.
+HANDOFF_INTENT = "other"
 
 #: The intents every language ships training data, templates and evaluation data for.
 DEFAULT_INTENTS: tuple[str, ...] = (

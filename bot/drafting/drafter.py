@@ -16,7 +16,7 @@ from types import SimpleNamespace
 from typing import Any
 
 from bot.config import AppConfig, Product
-from bot.domain import Analysis, CustomerProfile, Draft, Platform
+from bot.domain import HANDOFF_INTENT, Analysis, CustomerProfile, Draft, Platform
 from bot.drafting.policies import OfferDecision, decide_offer
 from bot.drafting.templates import TemplateLibrary, TemplateVariant
 from bot.errors import TemplateProblem
@@ -24,7 +24,6 @@ from bot.messages import t
 
 __all__ = ["DraftResult", "Drafter", "first_name"]
 
-_FALLBACK_INTENT = "other"
 #: Details a draft can echo back, named in the "why" when the message gave them.
 _DETAILS = ("order_number", "tracking_number", "product", "date", "email", "phone", "money")
 # Handles and display names often carry decorations that do not belong in "Bonjour Julie,".
@@ -149,9 +148,9 @@ class Drafter:
         context = self.context(analysis, profile, channel=channel, offer=offer, language=language)
         skipped: list[str] = []
         drafts = self._render_intent(analysis.intent.name, language, context, limit, skipped)
-        if not drafts and analysis.intent.name != _FALLBACK_INTENT:
+        if not drafts and analysis.intent.name != HANDOFF_INTENT:
             skipped.append(t("drafter.fallback", intent=analysis.intent.name))
-            drafts = self._render_intent(_FALLBACK_INTENT, language, context, 1, skipped)
+            drafts = self._render_intent(HANDOFF_INTENT, language, context, 1, skipped)
         ranked = tuple(
             Draft(
                 text=text,

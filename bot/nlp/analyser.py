@@ -23,7 +23,7 @@ from spacy.pipeline import EntityRuler, TextCategorizer
 from spacy.tokens import Doc
 
 from bot.config import AppConfig
-from bot.domain import SENTIMENTS, Analysis, IntentScore, Language, Sentiment
+from bot.domain import HANDOFF_INTENT, SENTIMENTS, Analysis, IntentScore, Language, Sentiment
 from bot.errors import ModelError
 from bot.messages import t
 from bot.nlp import components  # noqa: F401  (registers the factories and architectures)
@@ -36,7 +36,6 @@ __all__ = ["DEFAULT_MODELS", "Analyser", "AnalysisRequest"]
 #: Models shipped with Réplique: ``<lang>/intent`` and ``<lang>/sentiment``.
 DEFAULT_MODELS = Path(__file__).parent / "models"
 _CONFIGS = Path(__file__).parent / "configs"
-_FALLBACK_INTENT = "other"
 _ALTERNATIVES = 3
 
 
@@ -154,7 +153,7 @@ class Analyser:
         return Analysis(
             language=_as_language(guess.language, self._default),
             language_confidence=guess.confidence,
-            intent=IntentScore(_FALLBACK_INTENT, 1.0),
+            intent=IntentScore(HANDOFF_INTENT, 1.0),
             alternatives=(),
             sentiment="neutral",
             sentiment_confidence=0.0,
@@ -182,17 +181,17 @@ class Analyser:
         intent = top
         if guess.language == "other":
             handoff_reason = t("handoff.other_language")
-        elif top.confidence < loaded.threshold and top.name != _FALLBACK_INTENT:
+        elif top.confidence < loaded.threshold and top.name != HANDOFF_INTENT:
             handoff_reason = t(
                 "handoff.unsure",
                 intent=top.name,
                 confidence=top.confidence,
                 threshold=loaded.threshold,
             )
-        elif top.name == _FALLBACK_INTENT:
+        elif top.name == HANDOFF_INTENT:
             handoff_reason = t("handoff.no_intent")
-        if handoff_reason is not None and top.name != _FALLBACK_INTENT:
-            predicted, intent = top, IntentScore(_FALLBACK_INTENT, top.confidence)
+        if handoff_reason is not None and top.name != HANDOFF_INTENT:
+            predicted, intent = top, IntentScore(HANDOFF_INTENT, top.confidence)
         return Analysis(
             language=_as_language(guess.language, self._default),
             language_confidence=round(guess.confidence, 4),

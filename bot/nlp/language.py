@@ -26,7 +26,8 @@ from typing import Any, Final, cast
 import yaml
 
 from bot.domain import Language
-from bot.nlp.text import APOSTROPHES, clean_text, fold
+from bot.nlp.normalize import fold
+from bot.nlp.text import APOSTROPHES, clean_text
 
 __all__ = ["LanguageGuess", "LanguageIdentifier", "load_markers", "normalise_language"]
 

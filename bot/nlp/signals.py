@@ -21,7 +21,8 @@ from spacy.language import Language as SpacyLanguage
 from spacy.tokens import Doc
 
 from bot.domain import Formality
-from bot.nlp.text import doc_text, fold
+from bot.nlp.normalize import fold
+from bot.nlp.text import doc_text
 
 __all__ = ["MessageSignals", "make_message_signals", "register_extensions"]
 

@@ -22,7 +22,6 @@ __all__ = [
     "APOSTROPHES",
     "clean_text",
     "doc_text",
-    "fold",
     "has_words",
     "is_emoji_only",
     "is_stop_keyword",
@@ -77,7 +76,6 @@ _HAS_EMOJI = re.compile(f"[{_EMOJI_BASE}]|[#*0-9]\ufe0f?\u20e3")
 
 #: Typographic apostrophes and look-alikes phones produce; ``fold`` turns them into "'".
 APOSTROPHES = re.compile("[’‘ʼ`´′]")
-_COMBINING_MARKS = re.compile("[\u0300-\u036f]")
 
 
 def clean_text(text: str, *, max_chars: int = 5000) -> str:

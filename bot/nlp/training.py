@@ -24,6 +24,7 @@ from spacy.pipeline import TextCategorizer
 from spacy.training import Example
 from thinc.api import Adam, fix_random_seed
 
+from bot.domain import HANDOFF_INTENT
 from bot.errors import TrainingDataError
 from bot.messages import t
 from bot.nlp import components  # noqa: F401  (registers the factories and architectures)
@@ -41,8 +42,6 @@ __all__ = [
 
 _CONFIGS = Path(__file__).parent / "configs"
 ARCHITECTURES: tuple[str, ...] = ("bow", "bow_words", "ensemble")
-#: Label that low-confidence predictions turn into.
-FALLBACK_LABEL = "other"
 #: Candidate hand-off thresholds tried during calibration.
 _THRESHOLDS = tuple(round(0.05 * i, 2) for i in range(15))
 
@@ -150,8 +149,8 @@ def predict_labels(
     for doc in nlp.pipe(texts, batch_size=256):
         cats = {k: v for k, v in doc.cats.items() if k in labels}
         label, confidence = max(cats.items(), key=lambda kv: kv[1])
-        if confidence < threshold and FALLBACK_LABEL in labels:
-            label = FALLBACK_LABEL
+        if confidence < threshold and HANDOFF_INTENT in labels:
+            label = HANDOFF_INTENT
         results.append((label, float(confidence)))
     return results
 
@@ -167,10 +166,10 @@ def handoff_utility(
     """Mean value of the drafts a threshold leads to: right 1, handed to a person 0.5, wrong 0."""
     total = 0.0
     for (label, confidence), expected in zip(predictions, gold, strict=True):
-        routed = label if confidence >= threshold else FALLBACK_LABEL
+        routed = label if confidence >= threshold else HANDOFF_INTENT
         if routed == expected:
             total += 1.0
-        elif routed == FALLBACK_LABEL:
+        elif routed == HANDOFF_INTENT:
             total += HANDOFF_VALUE
     return total / len(gold) if gold else 0.0
 
@@ -187,7 +186,7 @@ MIN_THRESHOLD = 0.2
 def _calibrate(predictions: Sequence[tuple[str, float]], gold: Sequence[str]) -> float:
     """The hand-off threshold with the best utility on held-out data among those handing off at
     most ``MAX_HANDOFF_RATE`` (lowest on ties), and never below ``MIN_THRESHOLD``."""
-    if not gold or FALLBACK_LABEL not in gold:
+    if not gold or HANDOFF_INTENT not in gold:
         return 0.0
     best_threshold, best_value = MIN_THRESHOLD, -1.0
     for threshold in _THRESHOLDS:
@@ -271,7 +270,7 @@ def train_classifier(
             threshold = _calibrate(predictions, dev_gold)
         final_dev = score(
             dev_gold,
-            [lb if c >= threshold else FALLBACK_LABEL for lb, c in predictions],
+            [lb if c >= threshold else HANDOFF_INTENT for lb, c in predictions],
         )
     return TrainedModel(
         nlp=nlp,

@@ -7,7 +7,8 @@ import unicodedata
 
 import pytest
 
-from bot.nlp.text import clean_text, fold, has_words, is_emoji_only, is_stop_keyword
+from bot.nlp.normalize import fold
+from bot.nlp.text import clean_text, has_words, is_emoji_only, is_stop_keyword
 
 ZERO_WIDTH = ["\u200b", "\u200c", "\u200d", "\u2060", "\ufeff"]
 
