@@ -11,11 +11,12 @@ failure PostgreSQL reports anyway is retried.
 
 from __future__ import annotations
 
+from bot.store.insights import InsightsStore
 from bot.store.intake import IntakeStore
 from bot.store.review import ReviewStore
 
 __all__ = ["Store"]
 
 
-class Store(IntakeStore, ReviewStore):
+class Store(IntakeStore, ReviewStore, InsightsStore):
     """Réplique's database, behind domain-level methods. Create it with ``Store.open(url)``."""

@@ -1,0 +1,125 @@
+"""The seams every channel adapter fills: where customers write, where reviewers decide.
+
+An adapter (Telegram, Slack, the local web playground) plays up to three parts, each a small
+``Protocol`` so that a test fake needs no inheritance:
+
+- ``CustomerChannel``: sends an approved reply back to a customer (called by the outbox sender);
+- ``ReviewSurface``: posts a review card to the team's desk and edits it after a decision;
+- ``ChannelAdapter``: its lifecycle in the service (HTTP routes on the shared server, start, stop).
+
+Adapters translate at the edge: platform types never leave ``bot/channels/``. What comes in becomes
+an ``InboundMessage`` (handed to ``ReviewDesk.receive``) or a ``ReviewerAction`` (handed to
+``ReviewDesk.act``); what goes out is plain text or a platform-neutral ``ReviewCard`` that each
+surface renders and escapes for its own markup.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
+
+from bot.domain import Platform
+
+if TYPE_CHECKING:
+    from starlette.routing import BaseRoute
+
+    from bot.review.cards import ReviewCard
+
+__all__ = [
+    "CardRef",
+    "ChannelAdapter",
+    "CustomerChannel",
+    "DeliveryFailed",
+    "ReplyAddress",
+    "ReviewSurface",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class ReplyAddress:
+    """Where an approved reply goes: the customer's conversation as the adapter reported it."""
+
+    platform: Platform
+    #: ``InboundMessage.conversation_id`` as the adapter built it (it may carry the chat and the
+    #: customer, e.g. "-100123:42" for one customer in a Telegram group).
+    conversation_id: str
+    customer_id: str
+    thread_id: str | None = None
+    #: The platform id of the customer message being answered, to reply in place where possible.
+    reply_to_message_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CardRef:
+    """One posted review card: which desk, which chat, which platform message (Slack ``ts``)."""
+
+    desk: Platform
+    chat_id: str
+    message_id: str
+
+
+class DeliveryFailed(Exception):
+    """A platform refused or failed to take a message.
+
+    ``retry_after`` (seconds) is the platform's own answer to a 429; ``permanent`` means retrying
+    cannot help (chat not found, bot blocked by the customer, invalid token): the outbox gives up
+    at once and records ``reason``.
+    """
+
+    def __init__(
+        self, reason: str, *, retry_after: float | None = None, permanent: bool = False
+    ) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.retry_after = retry_after
+        self.permanent = permanent
+
+
+@runtime_checkable
+class CustomerChannel(Protocol):
+    """Delivers approved replies to customers of one platform."""
+
+    platform: Platform
+
+    async def send_reply(self, address: ReplyAddress, text: str) -> str | None:
+        """Send plain ``text`` (the adapter escapes it); returns the platform message id.
+
+        Raises ``DeliveryFailed`` when the platform did not take it; any other exception is
+        treated as a network failure and retried.
+        """
+        ...
+
+
+@runtime_checkable
+class ReviewSurface(Protocol):
+    """A review desk on one platform: a Slack channel, a Telegram agents group, the web page."""
+
+    platform: Platform
+
+    async def post_card(self, card: ReviewCard) -> CardRef:
+        """Post a new card; raises ``DeliveryFailed`` when the platform did not take it."""
+        ...
+
+    async def update_card(self, ref: CardRef, card: ReviewCard) -> None:
+        """Show ``card`` in place of what ``ref`` shows (decided cards lose their buttons)."""
+        ...
+
+
+@runtime_checkable
+class ChannelAdapter(Protocol):
+    """A platform adapter's life in the service: routes on the shared HTTP server, start, stop."""
+
+    platform: Platform
+
+    def routes(self) -> Sequence[BaseRoute]:
+        """Starlette routes this adapter serves (webhooks, the playground); may be empty."""
+        ...
+
+    async def start(self) -> None:
+        """Connect (long polling, Socket Mode, webhooks registration…); returns once running."""
+        ...
+
+    async def stop(self) -> None:
+        """Disconnect and release what ``start`` took; safe to call twice."""
+        ...
