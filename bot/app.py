@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from bot.config import AppConfig
-from bot.domain import Analysis, CustomerProfile, InboundMessage, ReviewAction
+from bot.domain import Analysis, CustomerProfile, InboundMessage, IntentScore, ReviewAction
 from bot.drafting.drafter import Drafter, DraftResult
 from bot.nlp.analyser import Analyser
 from bot.store import DecisionResult, RecordedMessage, Store
@@ -50,11 +50,36 @@ class Copilot:
         self._zone = ZoneInfo(config.brand.timezone)
 
     def handle(self, message: InboundMessage, *, now: datetime | None = None) -> HandledMessage:
+        """Record ``message`` and draft replies to it."""
+        return self.draft_for(message, self.store.record_inbound(message), now=now)
+
+    def handle_event(
+        self, message: InboundMessage, *, event_id: str, now: datetime | None = None
+    ) -> HandledMessage | None:
+        """Like ``handle`` for a platform event: None when ``event_id`` was handled before."""
+        recorded = self.store.record_event(message, event_id=event_id)
+        if recorded is None:
+            return None
+        return self.draft_for(message, recorded, now=now)
+
+    def draft_for(
+        self,
+        message: InboundMessage,
+        recorded: RecordedMessage,
+        *,
+        now: datetime | None = None,
+        intent: str | None = None,
+    ) -> HandledMessage:
+        """Analyse a recorded message and store fresh pending drafts for it.
+
+        ``intent`` is a reviewer's correction: the analysis keeps everything else it found, with
+        that intent for certain, and the drafts follow it.
+        """
         now = now or datetime.now(UTC)
-        recorded = self.store.record_inbound(message)
         profile = self.store.profile(recorded.customer_pk, conversation_pk=recorded.conversation_pk)
         text = message.text
-        if self.store.pending_drafts(recorded.conversation_pk) and profile.earlier_messages:
+        pending = self.store.pending_drafts(recorded.conversation_pk)
+        if profile.earlier_messages and any(d.message_pk != recorded.message_pk for d in pending):
             # The previous message is still unanswered: draft for both together.
             text = f"{profile.earlier_messages[-1]}\n{message.text}"
         received = message.received_at or now
@@ -63,6 +88,13 @@ class Copilot:
             hint=profile.language or message.language_hint,
             today=received.astimezone(self._zone).date(),
         )
+        if intent is not None:
+            analysis = replace(
+                analysis,
+                intent=IntentScore(intent, 1.0),
+                handoff_reason=None,
+                predicted_intent=None,
+            )
         self.store.save_analysis(recorded.message_pk, analysis)
         if analysis.language in self.config.brand.languages and analysis.language_confidence > 0.5:
             self.store.set_language(recorded.customer_pk, analysis.language)
@@ -96,6 +128,7 @@ class Copilot:
         result = self.store.decide(
             draft_id, action=action, reviewer=reviewer, edited_text=edited_text
         )
-        if result.applied and result.draft is not None and result.draft.final_text:
-            self.store.record_outbound(result.draft.conversation_pk, text=result.draft.final_text)
+        if result.outbox_id is not None:
+            # No platform here (the console, a script): the reply is "delivered" by being shown.
+            self.store.mark_delivered(result.outbox_id, platform_message_id=None)
         return result

@@ -13,12 +13,23 @@ from __future__ import annotations
 
 from bot.store.engine import redact_url
 from bot.store.migrate import MIGRATIONS_DIR, alembic_config
-from bot.store.records import DecisionResult, RecordedMessage, SavedDrafts, StoredDraft
+from bot.store.records import (
+    CardPost,
+    CardView,
+    DecisionResult,
+    OutboxItem,
+    RecordedMessage,
+    SavedDrafts,
+    StoredDraft,
+)
 from bot.store.store import Store
 
 __all__ = [
     "MIGRATIONS_DIR",
+    "CardPost",
+    "CardView",
     "DecisionResult",
+    "OutboxItem",
     "RecordedMessage",
     "SavedDrafts",
     "Store",

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import asdict
 from datetime import datetime
+from functools import partial
 
 from sqlalchemy import case, exists, func, select, update
 from sqlalchemy.orm import Session
@@ -46,98 +47,21 @@ class IntakeStore(StoreBase):
         A message whose platform id is already known in the conversation is an edit: its text is
         replaced, ``edited_at`` set, and the result says ``edited=True``.
         """
-        now = utcnow()
-        received = aware(message.received_at, "received_at") or now
-        text = storable(message.text)
+        return self._write(partial(_record_inbound, message=message, now=utcnow()))
 
-        def work(session: Session) -> RecordedMessage:
-            customers = insert_for(session, CustomerRow).values(
-                platform=message.platform,
-                platform_user_id=message.customer_id,
-                display_name=message.customer_name,
-                opted_out=False,
-                created_at=now,
-            )
-            customer_pk = scalar_int(
-                session,
-                customers.on_conflict_do_update(
-                    index_elements=[CustomerRow.platform, CustomerRow.platform_user_id],
-                    # A message without a name (some platforms omit it) keeps the known one.
-                    set_={
-                        "display_name": func.coalesce(
-                            customers.excluded.display_name, CustomerRow.display_name
-                        )
-                    },
-                ).returning(CustomerRow.id),
-            )
-            conversations = insert_for(session, ConversationRow).values(
-                customer_id=customer_pk,
-                platform=message.platform,
-                platform_conversation_id=message.conversation_id,
-                thread_id=message.thread_id or "",
-                created_at=now,
-                last_message_at=received,
-            )
-            newer = conversations.excluded.last_message_at
-            conversation_pk = scalar_int(
-                session,
-                conversations.on_conflict_do_update(
-                    index_elements=[
-                        ConversationRow.platform,
-                        ConversationRow.platform_conversation_id,
-                        ConversationRow.thread_id,
-                    ],
-                    # Late or redelivered messages must not move the conversation back in time.
-                    set_={
-                        "last_message_at": case(
-                            (ConversationRow.last_message_at < newer, newer),
-                            else_=ConversationRow.last_message_at,
-                        )
-                    },
-                ).returning(ConversationRow.id),
-            )
-            values = {
-                "conversation_id": conversation_pk,
-                "direction": INBOUND,
-                "text": text,
-                "platform_message_id": message.platform_message_id,
-                "attachment_kind": message.attachment_kind,
-                "received_at": received,
-            }
-            if message.platform_message_id is None:
-                message_pk = scalar_int(
-                    session, insert_for(session, MessageRow).values(values).returning(MessageRow.id)
-                )
-                return RecordedMessage(customer_pk, conversation_pk, message_pk, edited=False)
-            # INSERT … ON CONFLICT DO NOTHING then UPDATE stays correct when two workers receive
-            # the same message at once; a SELECT first would let both insert.
-            inserted = session.execute(
-                insert_for(session, MessageRow)
-                .values(values)
-                .on_conflict_do_nothing(
-                    index_elements=[
-                        MessageRow.conversation_id,
-                        MessageRow.direction,
-                        MessageRow.platform_message_id,
-                    ]
-                )
-                .returning(MessageRow.id)
-            ).scalar_one_or_none()
-            if inserted is not None:
-                return RecordedMessage(customer_pk, conversation_pk, int(inserted), edited=False)
-            message_pk = scalar_int(
-                session,
-                update(MessageRow)
-                .where(
-                    MessageRow.conversation_id == conversation_pk,
-                    MessageRow.direction == INBOUND,
-                    MessageRow.platform_message_id == message.platform_message_id,
-                )
-                .values(text=text, edited_at=now)
-                .returning(MessageRow.id)
-                .execution_options(synchronize_session=False),
-            )
-            return RecordedMessage(customer_pk, conversation_pk, message_pk, edited=True)
+    def record_event(self, message: InboundMessage, *, event_id: str) -> RecordedMessage | None:
+        """Store a customer message that came as platform event ``event_id``, once.
+
+        The event id is claimed in the same transaction as the message is stored: a redelivered
+        event (a webhook retried, a poll repeated, a restart in between) returns None and changes
+        nothing, and a message is never claimed without being stored.
+        """
+        now = utcnow()
+
+        def work(session: Session) -> RecordedMessage | None:
+            if not _claim_event(session, platform=message.platform, event_id=event_id, now=now):
+                return None
+            return _record_inbound(session, message=message, now=now)
 
         return self._write(work)
 
@@ -288,15 +212,111 @@ class IntakeStore(StoreBase):
     def mark_event_processed(self, platform: str, event_id: str) -> bool:
         """Claim a platform event: True the first time, False when any process claimed it before."""
 
-        def work(session: Session) -> bool:
-            claimed = session.execute(
-                insert_for(session, ProcessedEventRow)
-                .values(platform=platform, event_id=event_id, processed_at=utcnow())
-                .on_conflict_do_nothing(
-                    index_elements=[ProcessedEventRow.platform, ProcessedEventRow.event_id]
-                )
-                .returning(ProcessedEventRow.event_id)
-            ).scalar_one_or_none()
-            return claimed is not None
+        return self._write(
+            partial(_claim_event, platform=platform, event_id=event_id, now=utcnow())
+        )
 
-        return self._write(work)
+
+def _record_inbound(session: Session, *, message: InboundMessage, now: datetime) -> RecordedMessage:
+    received = aware(message.received_at, "received_at") or now
+    text = storable(message.text)
+    customers = insert_for(session, CustomerRow).values(
+        platform=message.platform,
+        platform_user_id=message.customer_id,
+        display_name=message.customer_name,
+        opted_out=False,
+        created_at=now,
+    )
+    customer_pk = scalar_int(
+        session,
+        customers.on_conflict_do_update(
+            index_elements=[CustomerRow.platform, CustomerRow.platform_user_id],
+            # A message without a name (some platforms omit it) keeps the known one.
+            set_={
+                "display_name": func.coalesce(
+                    customers.excluded.display_name, CustomerRow.display_name
+                )
+            },
+        ).returning(CustomerRow.id),
+    )
+    conversations = insert_for(session, ConversationRow).values(
+        customer_id=customer_pk,
+        platform=message.platform,
+        platform_conversation_id=message.conversation_id,
+        thread_id=message.thread_id or "",
+        created_at=now,
+        last_message_at=received,
+    )
+    newer = conversations.excluded.last_message_at
+    conversation_pk = scalar_int(
+        session,
+        conversations.on_conflict_do_update(
+            index_elements=[
+                ConversationRow.platform,
+                ConversationRow.platform_conversation_id,
+                ConversationRow.thread_id,
+            ],
+            # Late or redelivered messages must not move the conversation back in time.
+            set_={
+                "last_message_at": case(
+                    (ConversationRow.last_message_at < newer, newer),
+                    else_=ConversationRow.last_message_at,
+                )
+            },
+        ).returning(ConversationRow.id),
+    )
+    values = {
+        "conversation_id": conversation_pk,
+        "direction": INBOUND,
+        "text": text,
+        "platform_message_id": message.platform_message_id,
+        "attachment_kind": message.attachment_kind,
+        "received_at": received,
+    }
+    if message.platform_message_id is None:
+        message_pk = scalar_int(
+            session, insert_for(session, MessageRow).values(values).returning(MessageRow.id)
+        )
+        return RecordedMessage(customer_pk, conversation_pk, message_pk, edited=False)
+    # INSERT … ON CONFLICT DO NOTHING then UPDATE stays correct when two workers receive
+    # the same message at once; a SELECT first would let both insert.
+    inserted = session.execute(
+        insert_for(session, MessageRow)
+        .values(values)
+        .on_conflict_do_nothing(
+            index_elements=[
+                MessageRow.conversation_id,
+                MessageRow.direction,
+                MessageRow.platform_message_id,
+            ]
+        )
+        .returning(MessageRow.id)
+    ).scalar_one_or_none()
+    if inserted is not None:
+        return RecordedMessage(customer_pk, conversation_pk, int(inserted), edited=False)
+    message_pk = scalar_int(
+        session,
+        update(MessageRow)
+        .where(
+            MessageRow.conversation_id == conversation_pk,
+            MessageRow.direction == INBOUND,
+            MessageRow.platform_message_id == message.platform_message_id,
+        )
+        .values(text=text, edited_at=now)
+        .returning(MessageRow.id)
+        .execution_options(synchronize_session=False),
+    )
+    return RecordedMessage(customer_pk, conversation_pk, message_pk, edited=True)
+
+
+def _claim_event(session: Session, *, platform: str, event_id: str, now: datetime) -> bool:
+    """Claim a platform event in ``session``: True the first time it is seen."""
+    claimed = session.execute(
+        insert_for(session, ProcessedEventRow)
+        .values(platform=platform, event_id=event_id, processed_at=now)
+        .on_conflict_do_nothing(
+            index_elements=[ProcessedEventRow.platform, ProcessedEventRow.event_id]
+        )
+        .returning(ProcessedEventRow.event_id)
+    ).scalar_one_or_none()
+    return claimed is not None

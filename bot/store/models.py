@@ -34,15 +34,19 @@ __all__ = [
     "INBOUND",
     "NAMING_CONVENTION",
     "OUTBOUND",
+    "OUTBOX_STATUSES",
     "AnalysisRow",
     "Base",
+    "CardPostRow",
     "ConversationRow",
     "CustomerRow",
     "DecisionRow",
     "DraftRow",
     "IntentCorrectionRow",
     "MessageRow",
+    "OutboxRow",
     "ProcessedEventRow",
+    "ReviewCardRow",
     "UTCDateTime",
     "utcnow",
 ]
@@ -58,6 +62,10 @@ NAMING_CONVENTION = {
 
 INBOUND = "inbound"
 OUTBOUND = "outbound"
+
+#: An outbox row waits (``pending``), is being sent by one worker (``sending``, until its lease
+#: ends), went out (``delivered``) or cannot go out (``failed``: the platform refused for good).
+OUTBOX_STATUSES = ("pending", "sending", "delivered", "failed")
 
 
 def utcnow() -> datetime:
@@ -242,3 +250,52 @@ class IntentCorrectionRow(Base):
     corrected: Mapped[str]
     reviewer: Mapped[str]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ReviewCardRow(Base):
+    """The review card of one customer message: which of its drafts the card shows now."""
+
+    __tablename__ = "review_cards"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    message_id: Mapped[int] = mapped_column(ForeignKey("messages.id"), unique=True)
+    draft_id: Mapped[int] = mapped_column(ForeignKey("drafts.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class CardPostRow(Base):
+    """Where a card was posted: one row per review desk (Slack channel, Telegram group, web)."""
+
+    __tablename__ = "card_posts"
+    __table_args__ = (UniqueConstraint("desk", "chat_id", "platform_message_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    card_id: Mapped[int] = mapped_column(ForeignKey("review_cards.id"), index=True)
+    desk: Mapped[str]
+    chat_id: Mapped[str]
+    platform_message_id: Mapped[str]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class OutboxRow(Base):
+    """An approved reply, stored before it is sent; one per approved draft, so it goes out once."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (
+        CheckConstraint(_one_of("status", list(OUTBOX_STATUSES)), name="status"),
+        Index("ix_outbox_status_next_attempt", "status", "next_attempt_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    draft_id: Mapped[int] = mapped_column(ForeignKey("drafts.id"), unique=True)
+    conversation_id: Mapped[int] = mapped_column(ForeignKey("conversations.id"))
+    text: Mapped[str] = mapped_column(Text)
+    reply_to_message_id: Mapped[str | None]
+    status: Mapped[str] = mapped_column(default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    platform_message_id: Mapped[str | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    delivered_at: Mapped[datetime | None]

@@ -4,10 +4,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from bot.domain import Draft, DraftStatus
 
-__all__ = ["DecisionResult", "RecordedMessage", "SavedDrafts", "StoredDraft"]
+__all__ = [
+    "CardPost",
+    "CardView",
+    "DecisionResult",
+    "OutboxItem",
+    "RecordedMessage",
+    "SavedDrafts",
+    "StoredDraft",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,3 +80,54 @@ class DecisionResult:
     applied: bool
     draft: StoredDraft | None
     reason: str | None = None
+    #: The outbox row of the reply the decision queued (send and edit only).
+    outbox_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CardPost:
+    """Where a review card was posted: the desk's platform, chat and platform message id."""
+
+    desk: str
+    chat_id: str
+    message_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class CardView:
+    """What a review card shows, read in one transaction (the desk turns it into a card)."""
+
+    card_id: int
+    draft: StoredDraft
+    message_pk: int
+    message_text: str
+    attachment_kind: str | None
+    received_at: datetime
+    customer_name: str
+    customer_platform: str
+    #: The stored ``Analysis`` as a plain dict (empty when the message was never analysed).
+    analysis: dict[str, Any]
+    #: The ranked drafts made together with the shown one (the card's "other versions").
+    sibling_ids: tuple[int, ...]
+    decided_action: str | None
+    decided_by: str | None
+    decided_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxItem:
+    """An approved reply in the outbox, with where it goes."""
+
+    id: int
+    draft_id: int
+    platform: str
+    conversation_id: str
+    customer_id: str
+    thread_id: str | None
+    reply_to_message_id: str | None
+    text: str
+    status: str
+    attempts: int
+    next_attempt_at: datetime
+    last_error: str | None
+    platform_message_id: str | None

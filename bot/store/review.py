@@ -21,6 +21,7 @@ from bot.store.models import (
     DraftRow,
     IntentCorrectionRow,
     MessageRow,
+    OutboxRow,
     utcnow,
 )
 from bot.store.queries import (
@@ -126,7 +127,8 @@ class ReviewStore(StoreBase):
 
         SEND sends the draft as is, EDIT sends ``edited_text`` instead, DISCARD drops it. Sending
         one draft supersedes its pending siblings (the other drafts for the same message), and
-        sending a promotional draft records the offer on the customer, in the same transaction.
+        sending a promotional draft records the offer on the customer, and a reply that goes out
+        is queued in the outbox (``outbox_id``), all in the same transaction.
         A draft that is no longer pending is left alone: ``applied`` is False and ``reason`` says
         who decided it first.
         """
@@ -148,8 +150,10 @@ class ReviewStore(StoreBase):
                     DraftRow.text,
                     DraftRow.promotional,
                     ConversationRow.customer_id,
+                    MessageRow.platform_message_id,
                 )
                 .join(ConversationRow, DraftRow.conversation_id == ConversationRow.id)
+                .join(MessageRow, DraftRow.message_id == MessageRow.id)
                 .where(DraftRow.id == draft_id)
             ).one_or_none()
             if head is None:
@@ -191,6 +195,7 @@ class ReviewStore(StoreBase):
                     decided_at=when,
                 )
             )
+            queued: OutboxRow | None = None
             if status.value in WENT_OUT:
                 session.execute(
                     update(DraftRow)
@@ -213,8 +218,26 @@ class ReviewStore(StoreBase):
                         .values(last_offer_at=when)
                         .execution_options(synchronize_session=False)
                     )
+                # Stored with the decision, before any attempt to send: a crash after this commit
+                # leaves a row the sender delivers on restart, and the unique draft id keeps it
+                # to one reply per approval.
+                queued = OutboxRow(
+                    draft_id=draft_id,
+                    conversation_id=head.conversation_id,
+                    text=sent_text or "",
+                    reply_to_message_id=head.platform_message_id,
+                    status="pending",
+                    attempts=0,
+                    next_attempt_at=when,
+                    created_at=when,
+                )
+                session.add(queued)
             session.flush()
-            return DecisionResult(applied=True, draft=load_draft(session, draft_id=draft_id))
+            return DecisionResult(
+                applied=True,
+                draft=load_draft(session, draft_id=draft_id),
+                outbox_id=queued.id if queued is not None else None,
+            )
 
         return self._write(work)
 

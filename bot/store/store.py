@@ -11,6 +11,7 @@ failure PostgreSQL reports anyway is retried.
 
 from __future__ import annotations
 
+from bot.store.delivery import DeliveryStore
 from bot.store.insights import InsightsStore
 from bot.store.intake import IntakeStore
 from bot.store.review import ReviewStore
@@ -18,5 +19,5 @@ from bot.store.review import ReviewStore
 __all__ = ["Store"]
 
 
-class Store(IntakeStore, ReviewStore, InsightsStore):
+class Store(IntakeStore, ReviewStore, DeliveryStore, InsightsStore):
     """Réplique's database, behind domain-level methods. Create it with ``Store.open(url)``."""

@@ -1,0 +1,420 @@
+"""Delivery: review cards (which draft each shows, where each was posted) and the outbox.
+
+The outbox is filled by ``ReviewStore.decide`` in the decision's own transaction; here the sender
+claims due rows with a lease (``sending`` until ``next_attempt_at``), then marks them delivered —
+recording the reply as an outbound message in the same transaction — or reschedules them. A
+sender that dies mid-send leaves a ``sending`` row whose lease runs out, and the next sender
+picks it up: delivery survives restarts. Claims are compare-and-set, so two senders never take
+the same row.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy.orm import Session
+
+from bot.store.base import StoreBase
+from bot.store.models import (
+    INBOUND,
+    OUTBOUND,
+    AnalysisRow,
+    CardPostRow,
+    ConversationRow,
+    CustomerRow,
+    DecisionRow,
+    DraftRow,
+    MessageRow,
+    OutboxRow,
+    ReviewCardRow,
+    utcnow,
+)
+from bot.store.queries import (
+    PENDING,
+    insert_for,
+    load_draft,
+    require_row,
+    scalar_int,
+    storable,
+    touch_conversation,
+)
+from bot.store.records import CardPost, CardView, OutboxItem
+
+__all__ = ["DeliveryStore"]
+
+#: Error texts kept on an outbox row are cut to this length.
+_MAX_ERROR = 500
+
+
+class DeliveryStore(StoreBase):
+    """Review cards and the outbox of approved replies."""
+
+    # --- cards ------------------------------------------------------------------------------
+
+    def show_on_card(self, message_pk: int, draft_id: int) -> int:
+        """Make the card of ``message_pk`` show ``draft_id`` (creating the card); returns its id."""
+        now = utcnow()
+
+        def work(session: Session) -> int:
+            require_row(session, MessageRow, message_pk, "message")
+            cards = insert_for(session, ReviewCardRow).values(
+                message_id=message_pk, draft_id=draft_id, created_at=now, updated_at=now
+            )
+            return scalar_int(
+                session,
+                cards.on_conflict_do_update(
+                    index_elements=[ReviewCardRow.message_id],
+                    set_={"draft_id": cards.excluded.draft_id, "updated_at": now},
+                ).returning(ReviewCardRow.id),
+            )
+
+        return self._write(work)
+
+    def switch_card_draft(self, card_id: int, *, expected: int, draft_id: int) -> bool:
+        """Compare-and-set the draft a card shows: False when someone switched it first."""
+
+        def work(session: Session) -> bool:
+            switched = session.execute(
+                update(ReviewCardRow)
+                .where(ReviewCardRow.id == card_id, ReviewCardRow.draft_id == expected)
+                .values(draft_id=draft_id, updated_at=utcnow())
+                .returning(ReviewCardRow.id)
+                .execution_options(synchronize_session=False)
+            ).first()
+            return switched is not None
+
+        return self._write(work)
+
+    def add_card_post(self, card_id: int, *, desk: str, chat_id: str, message_id: str) -> None:
+        """Remember where a card was posted, so reactions on it and later edits find it."""
+
+        def work(session: Session) -> None:
+            session.execute(
+                insert_for(session, CardPostRow)
+                .values(
+                    card_id=card_id,
+                    desk=desk,
+                    chat_id=chat_id,
+                    platform_message_id=message_id,
+                    created_at=utcnow(),
+                )
+                .on_conflict_do_nothing(
+                    index_elements=[
+                        CardPostRow.desk,
+                        CardPostRow.chat_id,
+                        CardPostRow.platform_message_id,
+                    ]
+                )
+            )
+
+        self._write(work)
+
+    def card_posts(self, card_id: int) -> list[CardPost]:
+        """Where the card was posted, oldest first."""
+
+        def work(session: Session) -> list[CardPost]:
+            rows = session.execute(
+                select(CardPostRow.desk, CardPostRow.chat_id, CardPostRow.platform_message_id)
+                .where(CardPostRow.card_id == card_id)
+                .order_by(CardPostRow.id)
+            ).all()
+            return [CardPost(desk=r[0], chat_id=r[1], message_id=r[2]) for r in rows]
+
+        return self._read(work)
+
+    def card_at(self, *, desk: str, chat_id: str, message_id: str) -> int | None:
+        """The card posted as platform message ``message_id`` in ``chat_id``, or None."""
+
+        def work(session: Session) -> int | None:
+            found = session.execute(
+                select(CardPostRow.card_id).where(
+                    CardPostRow.desk == desk,
+                    CardPostRow.chat_id == chat_id,
+                    CardPostRow.platform_message_id == message_id,
+                )
+            ).scalar_one_or_none()
+            return None if found is None else int(found)
+
+        return self._read(work)
+
+    def card_of_draft(self, draft_id: int) -> int | None:
+        """The card of the message ``draft_id`` answers, or None."""
+
+        def work(session: Session) -> int | None:
+            found = session.execute(
+                select(ReviewCardRow.id)
+                .join(DraftRow, DraftRow.message_id == ReviewCardRow.message_id)
+                .where(DraftRow.id == draft_id)
+            ).scalar_one_or_none()
+            return None if found is None else int(found)
+
+        return self._read(work)
+
+    def card_of_message(self, message_pk: int) -> int | None:
+        """The card of a customer message, or None."""
+
+        def work(session: Session) -> int | None:
+            found = session.execute(
+                select(ReviewCardRow.id).where(ReviewCardRow.message_id == message_pk)
+            ).scalar_one_or_none()
+            return None if found is None else int(found)
+
+        return self._read(work)
+
+    def card_view(self, card_id: int) -> CardView | None:
+        """Everything a review card shows, in one read."""
+
+        def work(session: Session) -> CardView | None:
+            head = session.execute(
+                select(
+                    ReviewCardRow.draft_id,
+                    ReviewCardRow.message_id,
+                    MessageRow.text,
+                    MessageRow.attachment_kind,
+                    MessageRow.received_at,
+                    CustomerRow.display_name,
+                    CustomerRow.platform_user_id,
+                    CustomerRow.platform,
+                    AnalysisRow.payload,
+                )
+                .join(MessageRow, ReviewCardRow.message_id == MessageRow.id)
+                .join(ConversationRow, MessageRow.conversation_id == ConversationRow.id)
+                .join(CustomerRow, ConversationRow.customer_id == CustomerRow.id)
+                .outerjoin(AnalysisRow, AnalysisRow.message_id == MessageRow.id)
+                .where(ReviewCardRow.id == card_id)
+            ).one_or_none()
+            if head is None:
+                return None
+            draft = load_draft(session, draft_id=head.draft_id)
+            if draft is None:
+                return None
+            siblings = [
+                int(pk)
+                for pk in session.execute(
+                    select(DraftRow.id)
+                    .where(
+                        DraftRow.message_id == head.message_id,
+                        DraftRow.created_at == draft.created_at,
+                    )
+                    .order_by(DraftRow.rank, DraftRow.id)
+                ).scalars()
+            ]
+            decision = session.execute(
+                select(DecisionRow.action, DecisionRow.reviewer, DecisionRow.decided_at)
+                .where(DecisionRow.draft_id == draft.id)
+                .order_by(DecisionRow.id.desc())
+                .limit(1)
+            ).one_or_none()
+            payload: dict[str, Any] = dict(head.payload or {})
+            return CardView(
+                card_id=card_id,
+                draft=draft,
+                message_pk=int(head.message_id),
+                message_text=head.text,
+                attachment_kind=head.attachment_kind,
+                received_at=head.received_at,
+                customer_name=head.display_name or head.platform_user_id,
+                customer_platform=head.platform,
+                analysis=payload,
+                sibling_ids=tuple(siblings),
+                decided_action=None if decision is None else decision.action,
+                decided_by=None if decision is None else decision.reviewer,
+                decided_at=None if decision is None else decision.decided_at,
+            )
+
+        return self._read(work)
+
+    def cards_to_post(self) -> list[int]:
+        """Cards with a pending draft that no desk has shown yet (posting failed, or a crash)."""
+
+        def work(session: Session) -> list[int]:
+            rows = session.execute(
+                select(ReviewCardRow.id)
+                .join(DraftRow, DraftRow.id == ReviewCardRow.draft_id)
+                .outerjoin(CardPostRow, CardPostRow.card_id == ReviewCardRow.id)
+                .where(DraftRow.status == PENDING, CardPostRow.id.is_(None))
+                .order_by(ReviewCardRow.id)
+            ).scalars()
+            return [int(pk) for pk in rows]
+
+        return self._read(work)
+
+    def undrafted_messages(self) -> list[int]:
+        """Customer messages stored but never analysed (the process stopped in between)."""
+
+        def work(session: Session) -> list[int]:
+            rows = session.execute(
+                select(MessageRow.id)
+                .outerjoin(AnalysisRow, AnalysisRow.message_id == MessageRow.id)
+                .where(MessageRow.direction == INBOUND, AnalysisRow.id.is_(None))
+                .order_by(MessageRow.id)
+            ).scalars()
+            return [int(pk) for pk in rows]
+
+        return self._read(work)
+
+    # --- outbox -----------------------------------------------------------------------------
+
+    def claim_outbox(
+        self, *, now: datetime | None = None, limit: int = 20, lease: timedelta
+    ) -> list[OutboxItem]:
+        """Take up to ``limit`` due replies for sending: pending ones whose time has come, and
+        ``sending`` ones whose sender's lease ran out (it died). Each is leased until
+        ``now + lease``."""
+        moment = now or utcnow()
+
+        def work(session: Session) -> list[OutboxItem]:
+            due = or_(
+                and_(OutboxRow.status == "pending", OutboxRow.next_attempt_at <= moment),
+                and_(OutboxRow.status == "sending", OutboxRow.next_attempt_at <= moment),
+            )
+            candidates = [
+                int(pk)
+                for pk in session.execute(
+                    select(OutboxRow.id).where(due).order_by(OutboxRow.id).limit(limit)
+                ).scalars()
+            ]
+            items: list[OutboxItem] = []
+            for pk in candidates:
+                won = session.execute(
+                    update(OutboxRow)
+                    .where(OutboxRow.id == pk, due)
+                    .values(
+                        status="sending",
+                        attempts=OutboxRow.attempts + 1,
+                        next_attempt_at=moment + lease,
+                    )
+                    .returning(OutboxRow.id)
+                    .execution_options(synchronize_session=False)
+                ).first()
+                if won is not None:
+                    items.append(_outbox_item(session, pk))
+            return items
+
+        return self._write(work)
+
+    def mark_delivered(self, outbox_id: int, *, platform_message_id: str | None) -> bool:
+        """Record that a reply went out (and store it as an outbound message); False when it was
+        delivered or given up already."""
+        now = utcnow()
+
+        def work(session: Session) -> bool:
+            row = session.execute(
+                update(OutboxRow)
+                .where(OutboxRow.id == outbox_id, OutboxRow.status.in_(("pending", "sending")))
+                .values(
+                    status="delivered",
+                    delivered_at=now,
+                    platform_message_id=platform_message_id,
+                    last_error=None,
+                )
+                .returning(OutboxRow.conversation_id, OutboxRow.text)
+                .execution_options(synchronize_session=False)
+            ).first()
+            if row is None:
+                return False
+            session.add(
+                MessageRow(
+                    conversation_id=row.conversation_id,
+                    direction=OUTBOUND,
+                    text=row.text,
+                    platform_message_id=platform_message_id,
+                    received_at=now,
+                )
+            )
+            touch_conversation(session, row.conversation_id, now)
+            return True
+
+        return self._write(work)
+
+    def retry_outbox(self, outbox_id: int, *, at: datetime, error: str) -> None:
+        """Put a reply back in the queue, due at ``at``."""
+        self._settle(outbox_id, status="pending", next_attempt_at=at, error=error)
+
+    def fail_outbox(self, outbox_id: int, *, error: str) -> None:
+        """Give up on a reply the platform will never take; ``error`` says why."""
+        self._settle(outbox_id, status="failed", next_attempt_at=None, error=error)
+
+    def outbox_state(self, outbox_id: int) -> OutboxItem | None:
+        """One outbox row, or None."""
+
+        def work(session: Session) -> OutboxItem | None:
+            if session.get(OutboxRow, outbox_id) is None:
+                return None
+            return _outbox_item(session, outbox_id)
+
+        return self._read(work)
+
+    def outbox_counts(self) -> dict[str, int]:
+        """How many outbox rows are in each status (for /metrics and /healthz)."""
+
+        def work(session: Session) -> dict[str, int]:
+            rows = session.execute(
+                select(OutboxRow.status, func.count()).group_by(OutboxRow.status)
+            ).all()
+            return {str(status): int(count) for status, count in rows}
+
+        return self._read(work)
+
+    def next_outbox_due(self) -> datetime | None:
+        """When the earliest waiting reply is due (pending, or a lease that will run out)."""
+
+        def work(session: Session) -> datetime | None:
+            due: datetime | None = session.execute(
+                select(func.min(OutboxRow.next_attempt_at)).where(
+                    OutboxRow.status.in_(("pending", "sending"))
+                )
+            ).scalar_one_or_none()
+            return due
+
+        return self._read(work)
+
+    def _settle(
+        self, outbox_id: int, *, status: str, next_attempt_at: datetime | None, error: str
+    ) -> None:
+        values: dict[str, Any] = {"status": status, "last_error": storable(error)[:_MAX_ERROR]}
+        if next_attempt_at is not None:
+            values["next_attempt_at"] = next_attempt_at
+
+        def work(session: Session) -> None:
+            session.execute(
+                update(OutboxRow)
+                .where(OutboxRow.id == outbox_id, OutboxRow.status == "sending")
+                .values(values)
+                .execution_options(synchronize_session=False)
+            )
+
+        self._write(work)
+
+
+def _outbox_item(session: Session, outbox_id: int) -> OutboxItem:
+    row = session.execute(
+        select(
+            OutboxRow,
+            ConversationRow.platform,
+            ConversationRow.platform_conversation_id,
+            ConversationRow.thread_id,
+            CustomerRow.platform_user_id,
+        )
+        .join(ConversationRow, OutboxRow.conversation_id == ConversationRow.id)
+        .join(CustomerRow, ConversationRow.customer_id == CustomerRow.id)
+        .where(OutboxRow.id == outbox_id)
+    ).one()
+    outbox: OutboxRow = row[0]
+    return OutboxItem(
+        id=outbox.id,
+        draft_id=outbox.draft_id,
+        platform=row.platform,
+        conversation_id=row.platform_conversation_id,
+        customer_id=row.platform_user_id,
+        thread_id=row.thread_id or None,
+        reply_to_message_id=outbox.reply_to_message_id,
+        text=outbox.text,
+        status=outbox.status,
+        attempts=outbox.attempts,
+        next_attempt_at=outbox.next_attempt_at,
+        last_error=outbox.last_error,
+        platform_message_id=outbox.platform_message_id,
+    )
