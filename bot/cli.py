@@ -255,10 +255,12 @@ def console(config: ConfigOption = None) -> None:
 @app.command()
 @friendly
 def run(config: ConfigOption = None) -> None:
-    """Start Réplique (for now: the interactive console on a local SQLite store)."""
-    from bot.console import run_console
+    """Start the service: the configured Telegram/Slack adapters, or the local web playground."""
+    from bot.config import Settings
+    from bot.service import serve
 
-    run_console(load_config(config))
+    settings = Settings()
+    serve(settings=settings, config=load_config(config, settings), echo=typer.echo)
 
 
 def main() -> None:

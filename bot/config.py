@@ -57,6 +57,8 @@ class Settings(BaseSettings):
     replique_config: Path | None = None
     replique_host: str = "127.0.0.1"
     replique_port: int = 8080
+    #: Serve the local web playground: unset means "when no platform token is set".
+    replique_playground: bool | None = None
 
     @property
     def effective_database_url(self) -> str:

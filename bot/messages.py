@@ -437,6 +437,357 @@ MESSAGES: Final[Mapping[str, Mapping[Lang, str]]] = {
         "en": '"channel" must be one of {choices}',
         "fr": '"channel" doit être parmi {choices}',
     },
+    # --- bot/review/: the review desk, its cards and the outbox ----------------------------------
+    "desk.not_reviewer": {
+        "en": "Only the reviewers listed in replique.yml can act on drafts: nothing was done.",
+        "fr": "Seuls les réviseurs listés dans replique.yml peuvent agir sur les brouillons : rien n'a été fait.",
+    },
+    "desk.no_card": {
+        "en": "This card is not one Réplique knows: nothing was done.",
+        "fr": "Réplique ne connaît pas cette carte : rien n'a été fait.",
+    },
+    "desk.not_pending": {"en": "Nothing was done: {reason}.", "fr": "Rien n'a été fait : {reason}."},
+    "desk.no_other_version": {
+        "en": "There is no other version of this draft; edit it or fix the intent instead.",
+        "fr": "Ce brouillon n'a pas d'autre version : modifiez-le ou corrigez l'intention.",
+    },
+    "desk.unknown_intent": {
+        "en": "{intent!r} is not an intent of this model; pick one of: {choices}.",
+        "fr": "{intent!r} n'est pas une intention de ce modèle ; choisissez parmi : {choices}.",
+    },
+    "desk.edit_needs_text": {
+        "en": "An edit needs the text to send instead of the draft.",
+        "fr": "Une modification a besoin du texte à envoyer à la place du brouillon.",
+    },
+    "desk.done_send": {"en": "Sent.", "fr": "Envoyé."},
+    "desk.done_edit": {"en": "Edited and sent.", "fr": "Modifié et envoyé."},
+    "desk.done_discard": {"en": "Discarded.", "fr": "Écarté."},
+    "desk.done_variant": {
+        "en": "Showing version {variant} of {variants}.",
+        "fr": "Version {variant} sur {variants}.",
+    },
+    "desk.done_fix_intent": {
+        "en": "Intent set to {intent}; new draft below. The correction is kept for training.",
+        "fr": "Intention corrigée en {intent} ; nouveau brouillon ci-dessous. La correction est gardée pour l'entraînement.",
+    },
+    "card.summary": {
+        "en": "{intent} {confidence:.0%} · {sentiment} · {language}{details}",
+        "fr": "{intent} {confidence:.0%} · {sentiment} · {language}{details}",
+    },
+    "card.handoff": {"en": " · for a person: {reason}", "fr": " · pour une personne : {reason}"},
+    "card.attachment": {
+        "en": "[{kind} received: no text to read]",
+        "fr": "[{kind} reçu : aucun texte à lire]",
+    },
+    "card.sentiment_negative": {"en": "negative", "fr": "négatif"},
+    "card.sentiment_neutral": {"en": "neutral", "fr": "neutre"},
+    "card.sentiment_positive": {"en": "positive", "fr": "positif"},
+    "card.status_sent": {"en": "✅ Sent by {who} at {time}", "fr": "✅ Envoyé par {who} à {time}"},
+    "card.status_edited": {
+        "en": "✏️ Edited and sent by {who} at {time}",
+        "fr": "✏️ Modifié et envoyé par {who} à {time}",
+    },
+    "card.status_discarded": {
+        "en": "❌ Discarded by {who} at {time}",
+        "fr": "❌ Écarté par {who} à {time}",
+    },
+    "card.status_superseded": {
+        "en": "⏭️ Superseded at {time}: the customer wrote again, see the newer card",
+        "fr": "⏭️ Remplacé à {time} : le client a réécrit, voir la carte plus récente",
+    },
+    "card.status_expired": {"en": "⌛ Expired at {time}", "fr": "⌛ Expiré à {time}"},
+    "run.listening": {
+        "en": "Réplique is listening on {url} (channels: {adapters}). Stop with Ctrl+C.",
+        "fr": "Réplique écoute sur {url} (canaux : {adapters}). Arrêt avec Ctrl+C.",
+    },
+    "run.playground": {
+        "en": "Open {url} in a browser to try it: write as a customer on the left, review on the right.",
+        "fr": "Ouvrez {url} dans un navigateur pour l'essayer : écrivez en client à gauche, révisez à droite.",
+    },
+    "run.ready": {
+        "en": "Models loaded: ready for the first message.",
+        "fr": "Modèles chargés : prêt pour le premier message.",
+    },
+    "run.stopping": {
+        "en": "Stopping: finishing what is in flight…",
+        "fr": "Arrêt : fin des envois en cours…",
+    },
+    "outbox.no_channel": {
+        "en": "no {platform} connection is running to deliver this reply",
+        "fr": "aucune connexion {platform} n'est active pour livrer cette réponse",
+    },
+    # --- bot/channels/slack*.py: the Slack review card, the edit modal, Slack set-up errors ----
+    "slack.card_title": {"en": "{name} · {platform}", "fr": "{name} · {platform}"},
+    "slack.card_attachment": {
+        "en": "[sent a {kind}, no text]",
+        "fr": "[a envoyé : {kind}, sans texte]",
+    },
+    "slack.card_draft": {
+        "en": "*Draft* ({variant}/{variants})",
+        "fr": "*Brouillon* ({variant}/{variants})",
+    },
+    "slack.card_draft_promotional": {
+        "en": "*Draft* ({variant}/{variants}) · promotional",
+        "fr": "*Brouillon* ({variant}/{variants}) · promotionnel",
+    },
+    "slack.card_final": {"en": "*Reply*", "fr": "*Réponse*"},
+    "slack.card_why": {"en": "Why: {why}", "fr": "Pourquoi : {why}"},
+    "slack.card_fallback": {
+        "en": "Draft for {name}: {draft}",
+        "fr": "Brouillon pour {name} : {draft}",
+    },
+    "slack.card_truncated": {
+        "en": "… ({count} more characters)",
+        "fr": "… ({count} caractères de plus)",
+    },
+    "slack.button_send": {"en": "✅ Send", "fr": "✅ Envoyer"},
+    "slack.button_edit": {"en": "✏️ Edit", "fr": "✏️ Modifier"},
+    "slack.button_variant": {"en": "🔁 Another version", "fr": "🔁 Autre version"},
+    "slack.button_discard": {"en": "❌ Discard", "fr": "❌ Écarter"},
+    "slack.intent_placeholder": {"en": "Fix the intent", "fr": "Corriger l'intention"},
+    "slack.modal_title": {"en": "Edit the reply", "fr": "Modifier la réponse"},
+    "slack.modal_submit": {"en": "Send", "fr": "Envoyer"},
+    "slack.modal_cancel": {"en": "Cancel", "fr": "Annuler"},
+    "slack.modal_label": {"en": "Reply to {name}", "fr": "Réponse à {name}"},
+    "slack.not_reviewer": {
+        "en": "Only reviewers can act on drafts (review.reviewers.slack in replique.yml).",
+        "fr": "Seuls les relecteurs peuvent agir sur les brouillons (review.reviewers.slack "
+              "dans replique.yml).",
+    },
+    "slack.card_gone": {
+        "en": "This draft is no longer waiting for review.",
+        "fr": "Ce brouillon n'attend plus de relecture.",
+    },
+    "slack.no_signing_secret": {
+        "en": "SLACK_SIGNING_SECRET is not set: HTTP mode needs it to verify Slack's requests; "
+              "set it (Basic Information → App Credentials) or use Socket Mode with "
+              "SLACK_APP_TOKEN",
+        "fr": "SLACK_SIGNING_SECRET n'est pas défini : le mode HTTP en a besoin pour vérifier les "
+              "requêtes de Slack ; définissez-le (Basic Information → App Credentials) ou "
+              "utilisez le Socket Mode avec SLACK_APP_TOKEN",
+    },
+    "slack.no_bot_token": {
+        "en": "SLACK_BOT_TOKEN is not set: the Slack adapter needs the bot token (xoxb-…) from "
+              "OAuth & Permissions",
+        "fr": "SLACK_BOT_TOKEN n'est pas défini : l'adaptateur Slack a besoin du jeton du bot "
+              "(xoxb-…) de la page OAuth & Permissions",
+    },
+    # --- bot/channels/telegram*.py: the Telegram review card, /start and /help, set-up errors --
+    "telegram.card_title": {"en": "{name} · {platform}", "fr": "{name} · {platform}"},
+    "telegram.card_attachment": {
+        "en": "[sent a {kind}, no text]",
+        "fr": "[a envoyé : {kind}, sans texte]",
+    },
+    "telegram.card_attachment_caption": {
+        "en": "[sent a {kind}]",
+        "fr": "[a envoyé : {kind}]",
+    },
+    "telegram.card_draft": {
+        "en": "Draft ({variant}/{variants})",
+        "fr": "Brouillon ({variant}/{variants})",
+    },
+    "telegram.card_promotional": {"en": "promotional", "fr": "promotionnel"},
+    "telegram.card_final": {"en": "Reply", "fr": "Réponse"},
+    "telegram.card_truncated": {
+        "en": "… ({count} more characters)",
+        "fr": "… ({count} caractères de plus)",
+    },
+    "telegram.button_send": {"en": "✅ Send", "fr": "✅ Envoyer"},
+    "telegram.button_edit": {"en": "✏️ Edit", "fr": "✏️ Modifier"},
+    "telegram.button_variant": {"en": "🔁 Another version", "fr": "🔁 Autre version"},
+    "telegram.button_discard": {"en": "❌ Discard", "fr": "❌ Écarter"},
+    "telegram.button_intent": {"en": "🏷 Fix the intent", "fr": "🏷 Corriger l'intention"},
+    "telegram.button_back": {"en": "↩ Back", "fr": "↩ Retour"},
+    "telegram.edit_prompt": {
+        "en": "✏️ Reply to this message with the corrected text for {name}: it is sent as you "
+              "write it.",
+        "fr": "✏️ Répondez à ce message avec le texte corrigé pour {name} : il part tel que vous "
+              "l'écrivez.",
+    },
+    "telegram.edit_placeholder": {"en": "Corrected reply", "fr": "Réponse corrigée"},
+    "telegram.not_reviewer": {
+        "en": "Only reviewers can act on drafts (review.reviewers.telegram in replique.yml).",
+        "fr": "Seuls les relecteurs peuvent agir sur les brouillons (review.reviewers.telegram "
+              "dans replique.yml).",
+    },
+    "telegram.card_gone": {
+        "en": "This draft is no longer waiting for review.",
+        "fr": "Ce brouillon n'attend plus de relecture.",
+    },
+    "telegram.customer_start": {
+        "en": "Hello! Write your question here: a member of our team reads every message and "
+              "answers you here.",
+        "fr": "Bonjour ! Écrivez votre question ici : une personne de notre équipe lit chaque "
+              "message et vous répond ici.",
+    },
+    "telegram.customer_help": {
+        "en": "Just write your message (a photo or a voice note works too): our team answers "
+              "you in this chat, usually within minutes.",
+        "fr": "Écrivez simplement votre message (une photo ou un message vocal, c'est bien "
+              "aussi) : notre équipe vous répond dans cette conversation, en général en "
+              "quelques minutes.",
+    },
+    "telegram.reviewer_help": {
+        "en": "Review cards arrive in this group. On a card: ✅ sends the draft, ✏️ asks you to "
+              "reply to the card with the corrected text (your reply is sent), 🔁 shows another "
+              "version, ❌ discards it, 🏷 re-drafts for another intent. Reacting 👍 sends, 👎 "
+              "discards. Only the reviewers listed in replique.yml can act; your Telegram id "
+              "is {user_id}.",
+        "fr": "Les cartes de relecture arrivent dans ce groupe. Sur une carte : ✅ envoie le "
+              "brouillon, ✏️ vous demande de répondre à la carte avec le texte corrigé (votre "
+              "réponse part), 🔁 montre une autre version, ❌ l'écarte, 🏷 rédige pour une autre "
+              "intention. Réagir 👍 envoie, 👎 écarte. Seuls les relecteurs listés dans "
+              "replique.yml peuvent agir ; votre identifiant Telegram est {user_id}.",
+    },
+    "telegram.no_token": {
+        "en": "TELEGRAM_BOT_TOKEN is not set: the Telegram adapter needs the token BotFather "
+              "gave you (/newbot, or /token for an existing bot)",
+        "fr": "TELEGRAM_BOT_TOKEN n'est pas défini : l'adaptateur Telegram a besoin du jeton "
+              "donné par BotFather (/newbot, ou /token pour un bot existant)",
+    },
+    "telegram.webhook_needs_secret": {
+        "en": "TELEGRAM_WEBHOOK_URL is set but TELEGRAM_WEBHOOK_SECRET is not: webhook mode "
+              "needs a secret token so that only Telegram can post updates; set one (1 to 256 "
+              "characters among A-Z, a-z, 0-9, _ and -) or unset TELEGRAM_WEBHOOK_URL to use "
+              "long polling",
+        "fr": "TELEGRAM_WEBHOOK_URL est défini mais pas TELEGRAM_WEBHOOK_SECRET : le mode "
+              "webhook a besoin d'un jeton secret pour que seul Telegram puisse envoyer des "
+              "mises à jour ; définissez-en un (1 à 256 caractères parmi A-Z, a-z, 0-9, _ et -) "
+              "ou retirez TELEGRAM_WEBHOOK_URL pour utiliser le long polling",
+    },
+    "telegram.bad_webhook_secret": {
+        "en": "TELEGRAM_WEBHOOK_SECRET may only hold 1 to 256 characters among A-Z, a-z, 0-9, "
+              "_ and - (Telegram's rule for secret tokens)",
+        "fr": "TELEGRAM_WEBHOOK_SECRET ne peut contenir que 1 à 256 caractères parmi A-Z, a-z, "
+              "0-9, _ et - (la règle de Telegram pour les jetons secrets)",
+    },
+    "telegram.bad_webhook_url": {
+        "en": "TELEGRAM_WEBHOOK_URL must be the public https:// address of /telegram/webhook, "
+              "not {url!r}",
+        "fr": "TELEGRAM_WEBHOOK_URL doit être l'adresse publique https:// de /telegram/webhook, "
+              "pas {url!r}",
+    },
+    # --- bot/channels/web.py, bot/web/: the playground and insights pages ----------------------
+    # The pages' own words; bot/web/i18n.py picks the browser's language for each request.
+    "web.title": {"en": "Réplique playground", "fr": "Bac à sable Réplique"},
+    "web.nav_label": {"en": "Pages", "fr": "Pages"},
+    "web.nav_playground": {"en": "Playground", "fr": "Bac à sable"},
+    "web.nav_insights": {"en": "Insights", "fr": "Tableau de bord"},
+    "web.other_language": {"en": "Français", "fr": "English"},
+    "web.intro": {
+        "en": "Write as a customer on the left, review the drafts on the right: nothing reaches "
+              "the customer until a reviewer approves it.",
+        "fr": "Écrivez comme un client à gauche, relisez les brouillons à droite : rien ne "
+              "part vers le client sans l'accord d'un relecteur.",
+    },
+    "web.customer_pane": {"en": "Customer chat", "fr": "Conversation client"},
+    "web.customer_name": {"en": "Customer name", "fr": "Nom du client"},
+    "web.open_conversation": {"en": "Open conversation", "fr": "Ouvrir la conversation"},
+    "web.conversations": {"en": "Conversations", "fr": "Conversations"},
+    "web.look": {"en": "Platform look", "fr": "Apparence"},
+    "web.message": {"en": "Message", "fr": "Message"},
+    "web.message_hint": {
+        "en": "Write in French or English…",
+        "fr": "Écrivez en français ou en anglais…",
+    },
+    "web.send": {"en": "Send", "fr": "Envoyer"},
+    "web.no_conversation": {
+        "en": "Type a customer name above to start a conversation.",
+        "fr": "Tapez un nom de client ci-dessus pour commencer une conversation.",
+    },
+    "web.chat_with": {"en": "Conversation of {name}", "fr": "Conversation de {name}"},
+    "web.from_customer": {"en": "{name} wrote", "fr": "{name} a écrit"},
+    "web.from_brand": {"en": "The brand replied", "fr": "La marque a répondu"},
+    "web.waiting": {
+        "en": "Waiting for a reviewer…",
+        "fr": "En attente d'un relecteur…",
+    },
+    "web.desk_pane": {"en": "Review desk", "fr": "Bureau de relecture"},
+    "web.no_cards": {
+        "en": "No card yet: write as a customer on the left.",
+        "fr": "Aucune carte pour l'instant : écrivez comme un client à gauche.",
+    },
+    "web.card_from": {"en": "{name} on {platform}", "fr": "{name} sur {platform}"},
+    "web.draft": {"en": "Draft", "fr": "Brouillon"},
+    "web.why": {"en": "Why", "fr": "Pourquoi"},
+    "web.variant": {"en": "version {n} of {total}", "fr": "version {n} sur {total}"},
+    "web.promotional": {"en": "promotional", "fr": "promotionnel"},
+    "web.attachment": {"en": "Attachment: {kind}", "fr": "Pièce jointe : {kind}"},
+    "web.btn_send": {"en": "✅ Send", "fr": "✅ Envoyer"},
+    "web.btn_edit": {"en": "✏️ Edit", "fr": "✏️ Modifier"},
+    "web.btn_variant": {"en": "🔁 Another version", "fr": "🔁 Autre version"},
+    "web.btn_discard": {"en": "❌ Discard", "fr": "❌ Écarter"},
+    "web.intent_label": {"en": "Intent", "fr": "Intention"},
+    "web.fix_intent": {"en": "Re-draft for this intent", "fr": "Rédiger pour cette intention"},
+    "web.edit_label": {"en": "Reply to send", "fr": "Réponse à envoyer"},
+    "web.edit_send": {"en": "✅ Send this reply", "fr": "✅ Envoyer cette réponse"},
+    "web.cancel": {"en": "Cancel", "fr": "Annuler"},
+    "web.connection_lost": {
+        "en": "Connection lost: reconnecting…",
+        "fr": "Connexion perdue : reconnexion…",
+    },
+    "web.error_empty_text": {"en": "Type a message first.", "fr": "Écrivez d'abord un message."},
+    "web.error_no_name": {
+        "en": "Type a customer name first.",
+        "fr": "Tapez d'abord un nom de client.",
+    },
+    "web.error_too_long": {
+        "en": "Too long: {limit} characters at most.",
+        "fr": "Trop long : {limit} caractères au plus.",
+    },
+    "web.error_failed": {
+        "en": "Something went wrong ({reason}); try again.",
+        "fr": "Une erreur est survenue ({reason}) ; réessayez.",
+    },
+    "web.reviewer_name": {"en": "Playground reviewer", "fr": "Relecteur du bac à sable"},
+    "web.insights_title": {"en": "Réplique insights", "fr": "Tableau de bord Réplique"},
+    "web.insights_intro": {
+        "en": "Every channel, the last {days} days, read from the store ({messages} messages, "
+              "{decisions} decisions).",
+        "fr": "Tous les canaux, les {days} derniers jours, lus dans la base ({messages} "
+              "messages, {decisions} décisions).",
+    },
+    "web.chart_intents": {
+        "en": "Messages per intent, per day",
+        "fr": "Messages par intention, par jour",
+    },
+    "web.chart_sentiment": {
+        "en": "Messages per sentiment, per day",
+        "fr": "Messages par tonalité, par jour",
+    },
+    "web.chart_templates": {
+        "en": "Drafts per template: sent as-is, edited, discarded",
+        "fr": "Brouillons par modèle : envoyés tels quels, modifiés, écartés",
+    },
+    "web.chart_outcome_intents": {
+        "en": "Drafts per intent: sent as-is, edited, discarded",
+        "fr": "Brouillons par intention : envoyés tels quels, modifiés, écartés",
+    },
+    "web.chart_median": {
+        "en": "Median time from message to decision, per intent",
+        "fr": "Délai médian entre message et décision, par intention",
+    },
+    "web.median_overall": {
+        "en": "Median time from message to decision: {duration}",
+        "fr": "Délai médian entre message et décision : {duration}",
+    },
+    "web.chart_offers": {
+        "en": "Offers blocked by policy, per reason (messages)",
+        "fr": "Offres bloquées par la politique, par raison (messages)",
+    },
+    "web.outcome_sent": {"en": "sent as-is", "fr": "envoyés tels quels"},
+    "web.outcome_edited": {"en": "edited", "fr": "modifiés"},
+    "web.outcome_discarded": {"en": "discarded", "fr": "écartés"},
+    "web.sentiment_negative": {"en": "negative", "fr": "négative"},
+    "web.sentiment_neutral": {"en": "neutral", "fr": "neutre"},
+    "web.sentiment_positive": {"en": "positive", "fr": "positive"},
+    "web.offer_reason_other": {"en": "other reason", "fr": "autre raison"},
+    "web.no_data": {
+        "en": "Nothing yet: this chart fills in as customers write and reviewers decide.",
+        "fr": "Rien pour l'instant : ce graphique se remplit à mesure que les clients écrivent "
+              "et que les relecteurs décident.",
+    },
+    "web.chart_total": {"en": "{label}: {count}", "fr": "{label} : {count}"},
 }
 # fmt: on
 

@@ -6,11 +6,12 @@ from __future__ import annotations
 from dataclasses import asdict
 from datetime import datetime
 from functools import partial
+from typing import cast
 
 from sqlalchemy import case, exists, func, select, update
 from sqlalchemy.orm import Session
 
-from bot.domain import Analysis, CustomerProfile, InboundMessage
+from bot.domain import Analysis, CustomerProfile, InboundMessage, Platform
 from bot.store.base import StoreBase
 from bot.store.models import (
     INBOUND,
@@ -64,6 +65,36 @@ class IntakeStore(StoreBase):
             return _record_inbound(session, message=message, now=now)
 
         return self._write(work)
+
+    def stored_inbound(self, message_pk: int) -> tuple[InboundMessage, RecordedMessage] | None:
+        """A stored customer message as it came in, with where it is stored (to draft it again
+        after a restart), or None."""
+
+        def work(session: Session) -> tuple[InboundMessage, RecordedMessage] | None:
+            row = session.execute(
+                select(MessageRow, ConversationRow, CustomerRow)
+                .join(ConversationRow, MessageRow.conversation_id == ConversationRow.id)
+                .join(CustomerRow, ConversationRow.customer_id == CustomerRow.id)
+                .where(MessageRow.id == message_pk, MessageRow.direction == INBOUND)
+            ).one_or_none()
+            if row is None:
+                return None
+            message, conversation, customer = row
+            inbound = InboundMessage(
+                platform=cast(Platform, conversation.platform),
+                conversation_id=conversation.platform_conversation_id,
+                customer_id=customer.platform_user_id,
+                text=message.text,
+                customer_name=customer.display_name,
+                language_hint=customer.language,
+                thread_id=conversation.thread_id or None,
+                platform_message_id=message.platform_message_id,
+                received_at=message.received_at,
+                attachment_kind=message.attachment_kind,
+            )
+            return inbound, RecordedMessage(customer.id, conversation.id, message.id, edited=False)
+
+        return self._read(work)
 
     def record_outbound(
         self,

@@ -1,0 +1,214 @@
+"""The running service: store, copilot, review desk, channel adapters and one HTTP server.
+
+``build_service`` decides what runs from the environment (``Settings``) and ``replique.yml``:
+
+- Telegram when ``TELEGRAM_BOT_TOKEN`` is set (long polling, or webhook on ``/telegram/webhook``
+  when ``TELEGRAM_WEBHOOK_URL`` is set);
+- Slack when ``SLACK_BOT_TOKEN`` is set (Socket Mode with ``SLACK_APP_TOKEN``, else HTTP on
+  ``/slack/events``);
+- the local web playground when no platform token is set, or when ``REPLIQUE_PLAYGROUND=1``.
+
+Adapters are imported only when enabled, so a Slack-only deployment never loads Telegram code.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+from collections.abc import AsyncIterator, Callable, Iterator
+from dataclasses import dataclass, field
+
+import uvicorn
+
+from bot.app import Copilot
+from bot.channels.base import ChannelAdapter
+from bot.config import AppConfig, Settings
+from bot.messages import t
+from bot.review.desk import ReviewDesk
+from bot.server import create_app
+from bot.store import Store
+
+__all__ = ["Service", "build_service", "configure_logging", "running_service", "serve"]
+
+log = logging.getLogger(__name__)
+
+
+class _QuietServer(uvicorn.Server):
+    """uvicorn without its signal handlers: ``replique run`` handles SIGINT/SIGTERM for the
+    whole service (adapters and desk included), and tests run several servers in one process."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        yield
+
+
+@dataclass(slots=True)
+class Service:
+    """Everything ``replique run`` starts, with one ``start`` and one ``stop``."""
+
+    settings: Settings
+    config: AppConfig
+    store: Store
+    desk: ReviewDesk
+    adapters: list[ChannelAdapter]
+    owns_store: bool = True
+    _server: _QuietServer | None = field(default=None, init=False)
+    _serving: asyncio.Task[None] | None = field(default=None, init=False)
+    _port: int | None = field(default=None, init=False)
+
+    @property
+    def url(self) -> str:
+        """``http://host:port`` once started (the real port when 0 was asked for)."""
+        if self._port is None:
+            raise RuntimeError("the service is not started")
+        host = self.settings.replique_host
+        shown = "127.0.0.1" if host in ("0.0.0.0", "") else host
+        return f"http://{shown}:{self._port}"
+
+    @property
+    def playground(self) -> bool:
+        return any(adapter.platform == "web" for adapter in self.adapters)
+
+    async def start(self) -> None:
+        """Serve HTTP first (webhooks must answer before they are registered), then connect the
+        adapters, then start the desk (its outbox needs the adapters' channels)."""
+        routes = [route for adapter in self.adapters for route in adapter.routes()]
+        app = create_app(
+            store=self.store,
+            routes=routes,
+            adapters=lambda: [adapter.platform for adapter in self.adapters],
+        )
+        config = uvicorn.Config(
+            app,
+            host=self.settings.replique_host,
+            port=self.settings.replique_port,
+            log_level="warning",
+            lifespan="off",
+            access_log=False,
+        )
+        server = _QuietServer(config)
+        self._server = server
+        self._serving = asyncio.create_task(server.serve(), name="replique-http")
+        while not server.started:
+            if self._serving.done():
+                await self._serving  # raises the reason it could not start (port taken…)
+                raise RuntimeError("the HTTP server stopped before it started")
+            await asyncio.sleep(0.01)
+        socket = server.servers[0].sockets[0]
+        self._port = int(socket.getsockname()[1])
+        for adapter in self.adapters:
+            await adapter.start()
+        await self.desk.start()
+
+    async def stop(self) -> None:
+        """Stop taking new work, finish what is in flight, and close the store."""
+        for adapter in reversed(self.adapters):
+            try:
+                await adapter.stop()
+            except Exception:
+                log.exception("stopping the %s adapter failed", adapter.platform)
+        await self.desk.stop()
+        if self._server is not None:
+            self._server.should_exit = True
+        if self._serving is not None:
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._serving
+            self._serving = None
+        self.desk.close()
+        if self.owns_store:
+            self.store.close()
+
+    async def warm_up(self) -> None:
+        """Load the analyser's models now, so the first customer does not wait for them."""
+        await asyncio.to_thread(self.desk.copilot.analyser.warm_up)
+
+
+def playground_enabled(settings: Settings) -> bool:
+    """The playground runs when asked to, or when no platform is configured."""
+    if settings.replique_playground is not None:
+        return settings.replique_playground
+    return settings.telegram_bot_token is None and settings.slack_bot_token is None
+
+
+def build_service(*, settings: Settings, config: AppConfig, store: Store | None = None) -> Service:
+    """Assemble the service the settings ask for (nothing is started yet)."""
+    owns_store = store is None
+    store = store or Store.open(settings.effective_database_url)
+    copilot = Copilot(config=config, store=store)
+    desk = ReviewDesk(config=config, store=store, copilot=copilot)
+    adapters: list[ChannelAdapter] = []
+    if settings.telegram_bot_token is not None:
+        from bot.channels.telegram import TelegramAdapter
+
+        adapters.append(TelegramAdapter(desk=desk, settings=settings, config=config))
+    if settings.slack_bot_token is not None:
+        from bot.channels.slack import SlackAdapter
+
+        adapters.append(SlackAdapter(desk=desk, settings=settings, config=config))
+    if playground_enabled(settings):
+        from bot.channels.web import WebAdapter
+
+        desk.allow_web_reviewers()
+        adapters.append(WebAdapter(desk=desk, store=store, config=config))
+    return Service(
+        settings=settings,
+        config=config,
+        store=store,
+        desk=desk,
+        adapters=adapters,
+        owns_store=owns_store,
+    )
+
+
+@contextlib.asynccontextmanager
+async def running_service(
+    *, settings: Settings, config: AppConfig, store: Store | None = None
+) -> AsyncIterator[Service]:
+    """A started service, stopped on exit (for tests, benchmarks and ``replique run``)."""
+    service = build_service(settings=settings, config=config, store=store)
+    await service.start()
+    try:
+        yield service
+    finally:
+        await service.stop()
+
+
+def serve(*, settings: Settings, config: AppConfig, echo: Callable[[str], None] = print) -> None:
+    """``replique run``: start everything, say where it listens, run until SIGINT/SIGTERM."""
+    configure_logging()
+    asyncio.run(_serve(settings=settings, config=config, echo=echo))
+
+
+async def _serve(*, settings: Settings, config: AppConfig, echo: Callable[[str], None]) -> None:
+    service = build_service(settings=settings, config=config)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    await service.start()
+    try:
+        names = ", ".join(a.platform for a in service.adapters) or "-"
+        echo(t("run.listening", url=service.url, adapters=names))
+        if service.playground:
+            echo(t("run.playground", url=service.url))
+        await service.warm_up()
+        echo(t("run.ready"))
+        await stop.wait()
+    finally:
+        echo(t("run.stopping"))
+        await service.stop()
+
+
+def configure_logging() -> None:
+    """Readable logs on standard error, without secrets.
+
+    httpx (under python-telegram-bot and the Slack SDK) logs every request URL at INFO, and a
+    Telegram URL contains the bot token: those loggers stay at WARNING.
+    """
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    for noisy in ("httpx", "httpcore", "telegram.ext.Updater", "slack_bolt", "slack_sdk"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)

@@ -1,0 +1,350 @@
+"""The review desk with in-memory surfaces and channels: the lifecycle, once, on both stores.
+
+A conversation-style harness: ``desk.receive(...)`` is the customer writing, ``surface.cards``
+is what the review chat shows, ``act(...)`` is a reviewer's click, ``channel.sent`` is what the
+customer received. The platform adapters have their own end-to-end tests against fake servers.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from bot.app import Copilot
+from bot.channels.base import CardRef, DeliveryFailed, ReplyAddress
+from bot.config import AppConfig, Reviewers
+from bot.domain import DraftStatus, InboundMessage, ReviewAction
+from bot.nlp.analyser import Analyser
+from bot.review.cards import ReviewCard, ReviewerAction
+from bot.review.desk import ReviewDesk
+from bot.review.outbox import Pacer
+from bot.store import Store
+
+REVIEWER = "U_REVIEWER"
+
+
+@dataclass
+class MemorySurface:
+    """A review chat that keeps every card it was shown, by message id."""
+
+    platform: str = "slack"
+    cards: dict[str, ReviewCard] = field(default_factory=dict)
+    posts: int = 0
+    refuse: bool = False
+
+    async def post_card(self, card: ReviewCard) -> CardRef:
+        if self.refuse:
+            raise DeliveryFailed("desk unavailable")
+        self.posts += 1
+        ref = CardRef(desk="slack", chat_id="C_DESK", message_id=f"{self.posts}.000")
+        self.cards[ref.message_id] = card
+        return ref
+
+    async def update_card(self, ref: CardRef, card: ReviewCard) -> None:
+        self.cards[ref.message_id] = card
+
+    def last(self) -> tuple[CardRef, ReviewCard]:
+        key = max(self.cards, key=float)
+        return CardRef(desk="slack", chat_id="C_DESK", message_id=key), self.cards[key]
+
+
+@dataclass
+class MemoryChannel:
+    """A customer platform that records what it delivered and can be told to fail first."""
+
+    platform: str = "telegram"
+    sent: list[tuple[ReplyAddress, str]] = field(default_factory=list)
+    failures: list[DeliveryFailed | Exception] = field(default_factory=list)
+
+    async def send_reply(self, address: ReplyAddress, text: str) -> str | None:
+        if self.failures:
+            raise self.failures.pop(0)
+        self.sent.append((address, text))
+        return f"m{len(self.sent)}"
+
+
+def no_pacing() -> Pacer:
+    return Pacer(per_chat={}, overall={})
+
+
+@pytest.fixture
+def desk_config(app_config: AppConfig) -> AppConfig:
+    review = app_config.review.model_copy(update={"reviewers": Reviewers(slack=(REVIEWER,))})
+    return app_config.model_copy(update={"review": review})
+
+
+@pytest.fixture
+async def desk(
+    store: Store, desk_config: AppConfig, analyser: Analyser
+) -> AsyncIterator[ReviewDesk]:
+    copilot = Copilot(config=desk_config, store=store, analyser=analyser)
+    desk = ReviewDesk(config=desk_config, store=store, copilot=copilot)
+    desk.outbox._pacer = no_pacing()
+    await desk.start()
+    try:
+        yield desk
+    finally:
+        await desk.stop()
+        desk.close()
+
+
+@pytest.fixture
+def surface(desk: ReviewDesk) -> MemorySurface:
+    surface = MemorySurface()
+    desk.attach_surface(surface)
+    return surface
+
+
+@pytest.fixture
+def channel(desk: ReviewDesk) -> MemoryChannel:
+    channel = MemoryChannel()
+    desk.attach_channel(channel)
+    return channel
+
+
+def says(text: str, *, customer: str = "42", message_id: str | None = None) -> InboundMessage:
+    return InboundMessage(
+        platform="telegram",
+        conversation_id=customer,
+        customer_id=customer,
+        customer_name="Julie Tremblay",
+        text=text,
+        platform_message_id=message_id,
+    )
+
+
+def click(
+    action: ReviewAction, card: ReviewCard, *, who: str = REVIEWER, **extra: object
+) -> ReviewerAction:
+    return ReviewerAction(
+        action=action,
+        platform="slack",
+        reviewer_id=who,
+        reviewer_name="Léa",
+        draft_id=card.draft_id,
+        **extra,  # type: ignore[arg-type]
+    )
+
+
+async def until(condition: Callable[[], bool], *, timeout: float = 10.0) -> None:
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not condition():
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError("condition not met in time")
+        await asyncio.sleep(0.02)
+
+
+async def test_a_complaint_gets_a_card_and_the_approved_reply_reaches_the_customer_once(
+    desk: ReviewDesk, surface: MemorySurface, channel: MemoryChannel
+) -> None:
+    outcome = await desk.receive(
+        says(
+            "Je suis vraiment déçue, ma commande 88123 est arrivée brisée. C'est inacceptable!",
+            message_id="7",
+        ),
+        event_id="u1",
+    )
+    assert not outcome.duplicate
+    assert len(outcome.refs) == 1
+    ref, card = surface.last()
+    assert card.intent == "complaint"
+    assert not card.promotional
+    assert "88123" in card.summary
+    assert card.status is DraftStatus.PENDING
+    assert card.customer_name == "Julie Tremblay"
+    assert card.variants >= 1
+
+    first = await desk.act(click(ReviewAction.SEND, card))
+    second = await desk.act(click(ReviewAction.SEND, card))
+    assert first.applied
+    assert not second.applied
+    assert second.notice is not None
+    assert f"slack:{REVIEWER}" in second.notice
+    await until(lambda: len(channel.sent) == 1)
+    address, text = channel.sent[0]
+    assert text == card.draft_text
+    assert address.conversation_id == "42"
+    assert address.reply_to_message_id == "7"
+    shown = surface.cards[ref.message_id]
+    assert shown.decided
+    assert shown.status is DraftStatus.SENT
+    assert shown.status_line is not None
+    assert "Léa" in shown.status_line
+    await asyncio.sleep(0.2)
+    assert len(channel.sent) == 1
+
+
+async def test_the_same_event_three_times_is_one_card(
+    desk: ReviewDesk, surface: MemorySurface
+) -> None:
+    outcomes = [
+        await desk.receive(says("Bonjour, où est ma commande 5512?"), event_id="same")
+        for _ in range(3)
+    ]
+    assert [o.duplicate for o in outcomes] == [False, True, True]
+    assert surface.posts == 1
+
+
+async def test_someone_not_on_the_list_cannot_act(
+    desk: ReviewDesk, surface: MemorySurface, channel: MemoryChannel
+) -> None:
+    await desk.receive(says("Hi, is the espresso machine in stock?"), event_id="e1")
+    _, card = surface.last()
+    outcome = await desk.act(click(ReviewAction.SEND, card, who="U_STRANGER"))
+    assert not outcome.applied
+    assert outcome.notice
+    assert "reviewers" in outcome.notice
+    assert (await desk.card_for_draft(card.draft_id)).status is DraftStatus.PENDING  # type: ignore[union-attr]
+    await asyncio.sleep(0.2)
+    assert channel.sent == []
+
+
+async def test_edit_sends_the_reviewers_text_and_discard_sends_nothing(
+    desk: ReviewDesk, surface: MemorySurface, channel: MemoryChannel
+) -> None:
+    await desk.receive(says("I was charged twice for order 8812", customer="1"), event_id="a")
+    _, edited = surface.last()
+    await desk.receive(says("bonjour", customer="2"), event_id="b")
+    _, dropped = surface.last()
+    assert (
+        await desk.act(click(ReviewAction.EDIT, edited, edited_text="Refund done, sorry!"))
+    ).applied
+    assert (await desk.act(click(ReviewAction.DISCARD, dropped))).applied
+    await until(lambda: len(channel.sent) == 1)
+    assert channel.sent[0][1] == "Refund done, sorry!"
+    assert (await desk.card_for_draft(dropped.draft_id)).status is DraftStatus.DISCARDED  # type: ignore[union-attr]
+
+
+async def test_another_version_then_fix_intent(desk: ReviewDesk, surface: MemorySurface) -> None:
+    await desk.receive(says("Merci beaucoup, super service!"), event_id="t")
+    ref, card = surface.last()
+    assert card.variants >= 2
+    outcome = await desk.act(click(ReviewAction.VARIANT, card))
+    assert outcome.applied
+    assert outcome.card is not None
+    assert outcome.card.variant == 2
+    assert outcome.card.draft_id != card.draft_id
+    assert surface.cards[ref.message_id].draft_id == outcome.card.draft_id
+
+    fixed = await desk.act(click(ReviewAction.FIX_INTENT, outcome.card, intent="complaint"))
+    assert fixed.applied
+    assert fixed.card is not None
+    assert fixed.card.intent == "complaint"
+    assert not fixed.card.promotional
+    assert surface.cards[ref.message_id].intent == "complaint"
+    assert surface.posts == 1  # the same card, updated in place
+    bad = await desk.act(click(ReviewAction.FIX_INTENT, fixed.card, intent="nonsense"))
+    assert not bad.applied
+    assert bad.notice
+    assert "nonsense" in bad.notice
+
+
+async def test_a_new_message_supersedes_the_pending_card(
+    desk: ReviewDesk, surface: MemorySurface
+) -> None:
+    await desk.receive(says("Bonjour", message_id="1"), event_id="m1")
+    old_ref, old = surface.last()
+    await desk.receive(says("ma commande 4471 n'est pas arrivée", message_id="2"), event_id="m2")
+    new_ref, new = surface.last()
+    assert new_ref != old_ref
+    assert new.intent == "order_status"
+    assert surface.cards[old_ref.message_id].status is DraftStatus.SUPERSEDED
+    assert surface.cards[old_ref.message_id].status_line
+    refused = await desk.act(click(ReviewAction.SEND, old))
+    assert not refused.applied
+
+
+async def test_an_edited_message_updates_its_card_in_place(
+    desk: ReviewDesk, surface: MemorySurface
+) -> None:
+    await desk.receive(says("bonjour", message_id="9"), event_id="v1")
+    await desk.receive(
+        says("bonjour, ma commande 7781 est en retard", message_id="9"), event_id="v2"
+    )
+    assert surface.posts == 1
+    _, card = surface.last()
+    assert card.intent == "order_status"
+    assert "7781" in card.summary
+
+
+async def test_a_429_is_retried_when_the_platform_says_and_delivered_once(
+    desk: ReviewDesk, surface: MemorySurface, channel: MemoryChannel
+) -> None:
+    channel.failures = [DeliveryFailed("Too Many Requests", retry_after=0.3), RuntimeError("502")]
+    desk.outbox._max_backoff = 0.2
+    await desk.receive(says("where is my order 1234?"), event_id="r")
+    _, card = surface.last()
+    assert (await desk.act(click(ReviewAction.SEND, card))).applied
+    await until(lambda: len(channel.sent) == 1)
+    await asyncio.sleep(0.3)
+    assert len(channel.sent) == 1
+    assert channel.failures == []
+
+
+async def test_a_permanent_refusal_is_recorded_not_retried(
+    desk: ReviewDesk, surface: MemorySurface, channel: MemoryChannel, store: Store
+) -> None:
+    channel.failures = [DeliveryFailed("chat not found", permanent=True)]
+    await desk.receive(says("hello"), event_id="p")
+    _, card = surface.last()
+    result = await desk.act(click(ReviewAction.SEND, card))
+    assert result.applied
+    await until(lambda: store.outbox_counts().get("failed") == 1)
+    assert channel.sent == []
+
+
+async def test_replies_approved_before_a_stop_are_delivered_after_the_restart(
+    store: Store, desk_config: AppConfig, analyser: Analyser
+) -> None:
+    copilot = Copilot(config=desk_config, store=store, analyser=analyser)
+    first = ReviewDesk(config=desk_config, store=store, copilot=copilot)
+    surface = MemorySurface()
+    first.attach_surface(surface)  # no customer channel: the reply cannot go out yet
+    await first.receive(says("my order 5555 never came"), event_id="k")
+    _, card = surface.last()
+    assert (await first.act(click(ReviewAction.SEND, card))).applied
+    first.close()  # stopped without ever starting its sender: as if killed
+
+    second = ReviewDesk(config=desk_config, store=store, copilot=copilot)
+    channel = MemoryChannel()
+    second.attach_channel(channel)
+    second.outbox._pacer = no_pacing()
+    await second.start()
+    try:
+        await until(lambda: len(channel.sent) == 1)
+        assert channel.sent[0][1] == card.draft_text
+    finally:
+        await second.stop()
+        second.close()
+
+
+async def test_a_lease_left_by_a_dead_sender_is_taken_over(
+    desk: ReviewDesk, surface: MemorySurface, store: Store
+) -> None:
+    await desk.receive(says("hello, order 9090?"), event_id="l")
+    _, card = surface.last()
+    await desk.stop()  # nobody sends while the test takes the row like a sender that then dies
+    assert (await desk.act(click(ReviewAction.SEND, card))).applied
+    taken = store.claim_outbox(lease=timedelta(seconds=60))
+    assert len(taken) == 1
+    assert store.claim_outbox(lease=timedelta(seconds=60)) == []  # leased: nobody else
+    later = datetime.now(UTC) + timedelta(seconds=61)
+    again = store.claim_outbox(now=later, lease=timedelta(seconds=60))
+    assert [item.id for item in again] == [taken[0].id]
+    assert again[0].attempts == 2
+
+
+async def test_a_desk_that_refused_the_card_gets_it_from_the_sweep(
+    desk: ReviewDesk, surface: MemorySurface
+) -> None:
+    surface.refuse = True
+    outcome = await desk.receive(says("bonjour, vous livrez en Belgique?"), event_id="s")
+    assert outcome.refs == ()
+    assert surface.posts == 0
+    surface.refuse = False
+    assert await desk.sweep() == 1
+    assert surface.posts == 1
