@@ -1,0 +1,77 @@
+"""The service as a whole: one HTTP server with /healthz and /metrics, started and stopped."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from bot.config import AppConfig, Settings
+from bot.service import build_service, playground_enabled, running_service
+from bot.store import Store
+
+
+def quiet_settings(database_url: str, **extra: object) -> Settings:
+    """Settings for a service with no platform and no playground, on port 0."""
+    values: dict[str, object] = {
+        "database_url": database_url,
+        "replique_port": 0,
+        "replique_playground": False,
+    }
+    values.update(extra)
+    return Settings(**values)  # type: ignore[arg-type]
+
+
+async def test_healthz_and_metrics_answer_on_a_real_port(
+    sqlite_url: str, app_config: AppConfig
+) -> None:
+    async with running_service(settings=quiet_settings(sqlite_url), config=app_config) as service:
+        assert service.url.startswith("http://127.0.0.1:")
+        assert not service.url.endswith(":0")
+        async with httpx.AsyncClient(base_url=service.url) as client:
+            health = await client.get("/healthz")
+            assert health.status_code == 200
+            body = health.json()
+            assert body["status"] == "ok"
+            assert body["outbox"] == {"waiting": 0, "failed": 0, "delivered": 0}
+            scraped = await client.get("/metrics")
+            assert scraped.status_code == 200
+            assert "replique_outbox_waiting 0.0" in scraped.text
+            assert "replique_card_latency_seconds_bucket" in scraped.text
+            missing = await client.get("/slack/events")
+            assert missing.status_code == 404  # no Slack configured: no Slack route
+
+
+async def test_healthz_says_503_when_the_store_is_gone(
+    sqlite_url: str, app_config: AppConfig, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = Store.open(sqlite_url)
+    service = build_service(settings=quiet_settings(sqlite_url), config=app_config, store=store)
+    await service.start()
+    try:
+        monkeypatch.setattr(store, "outbox_counts", _broken)
+        async with httpx.AsyncClient(base_url=service.url) as client:
+            health = await client.get("/healthz")
+        assert health.status_code == 503
+        assert health.json()["store"] == "unreachable"
+    finally:
+        await service.stop()
+
+
+def _broken(*_: object, **__: object) -> object:
+    raise ConnectionError("database is gone")
+
+
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [
+        ({}, True),
+        ({"telegram_bot_token": "123:abc"}, False),
+        ({"slack_bot_token": "xoxb-1"}, False),
+        ({"slack_bot_token": "xoxb-1", "replique_playground": True}, True),
+        ({"replique_playground": False}, False),
+    ],
+)
+def test_the_playground_runs_when_no_platform_is_configured(
+    env: dict[str, object], expected: bool
+) -> None:
+    assert playground_enabled(Settings(**env)) is expected  # type: ignore[arg-type]
