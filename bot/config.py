@@ -94,6 +94,8 @@ class ReviewConfig(_Strict):
     telegram_chat_id: int | None = None
     slack_channel: str | None = None
     reviewers: Reviewers = Reviewers()
+    #: A draft nobody decided on within this many hours expires (its card says so); 0 never.
+    expire_after_hours: float = Field(default=72.0, ge=0)
 
 
 class SlackConfig(_Strict):

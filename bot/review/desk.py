@@ -21,7 +21,7 @@ import time
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from functools import partial
 from typing import Any, TypeVar, cast
 from zoneinfo import ZoneInfo
@@ -52,6 +52,8 @@ _SUMMARY_LABELS = (
     "PHONE",
     "PERSON",
 )
+#: Seconds a new card has to reach its desks before the sweep posts it again.
+_POST_GRACE = 60.0
 _DONE = {
     ReviewAction.SEND: "desk.done_send",
     ReviewAction.EDIT: "desk.done_edit",
@@ -512,9 +514,18 @@ class ReviewDesk:
                 log.exception("review desk: catching up failed; trying again later")
             await asyncio.sleep(self._sweep_every)
 
-    async def sweep(self) -> int:
-        """Draft messages a stop left undrafted and post cards no desk took; returns how many."""
+    async def sweep(self, *, now: datetime | None = None) -> int:
+        """Draft messages a stop left undrafted, post cards no desk took, expire drafts nobody
+        decided on in time; returns how many cards changed."""
         done = 0
+        now = now or datetime.now(UTC)
+        hours = self.config.review.expire_after_hours
+        if hours > 0:
+            cutoff = now - timedelta(hours=hours)
+            expired = await self._run(partial(self.store.expire_pending, cutoff))
+            for card_id in await self._run(partial(self._other_cards, expired, 0)):
+                await self._refresh(card_id)
+                done += 1
         for message_pk in await self._run(self.store.undrafted_messages):
             handled = await self._run(partial(self._draft_stored, message_pk))
             if handled is not None:
@@ -522,7 +533,9 @@ class ReviewDesk:
                 done += 1
         if not self._surfaces:
             return done
-        for card_id in await self._run(self.store.cards_to_post):
+        # Cards younger than the grace period may be on their way to the desk right now.
+        settled = now - timedelta(seconds=_POST_GRACE)
+        for card_id in await self._run(partial(self.store.cards_to_post, older_than=settled)):
             card = await self._card(card_id)
             if card is not None and await self._post(card):
                 done += 1

@@ -226,15 +226,20 @@ class DeliveryStore(StoreBase):
 
         return self._read(work)
 
-    def cards_to_post(self) -> list[int]:
-        """Cards with a pending draft that no desk has shown yet (posting failed, or a crash)."""
+    def cards_to_post(self, *, older_than: datetime) -> list[int]:
+        """Cards created before ``older_than`` with a pending draft that no desk has shown yet
+        (posting failed, or a crash); younger ones may still be on their way."""
 
         def work(session: Session) -> list[int]:
             rows = session.execute(
                 select(ReviewCardRow.id)
                 .join(DraftRow, DraftRow.id == ReviewCardRow.draft_id)
                 .outerjoin(CardPostRow, CardPostRow.card_id == ReviewCardRow.id)
-                .where(DraftRow.status == PENDING, CardPostRow.id.is_(None))
+                .where(
+                    DraftRow.status == PENDING,
+                    CardPostRow.id.is_(None),
+                    ReviewCardRow.created_at < older_than,
+                )
                 .order_by(ReviewCardRow.id)
             ).scalars()
             return [int(pk) for pk in rows]

@@ -241,13 +241,13 @@ class ReviewStore(StoreBase):
 
         return self._write(work)
 
-    def expire_pending(self, older_than: datetime) -> int:
-        """Expire the drafts still pending that were created before ``older_than``; returns how
-        many."""
+    def expire_pending(self, older_than: datetime) -> tuple[int, ...]:
+        """Expire the drafts still pending that were created before ``older_than``; returns their
+        ids."""
         cutoff = aware(older_than, "older_than")
         now = utcnow()
 
-        def work(session: Session) -> int:
+        def work(session: Session) -> tuple[int, ...]:
             expired = session.execute(
                 update(DraftRow)
                 .where(DraftRow.status == PENDING, DraftRow.created_at < cutoff)
@@ -258,8 +258,8 @@ class ReviewStore(StoreBase):
                 )
                 .returning(DraftRow.id)
                 .execution_options(synchronize_session=False)
-            ).all()
-            return len(expired)
+            ).scalars()
+            return tuple(sorted(int(pk) for pk in expired))
 
         return self._write(work)
 

@@ -346,5 +346,22 @@ async def test_a_desk_that_refused_the_card_gets_it_from_the_sweep(
     assert outcome.refs == ()
     assert surface.posts == 0
     surface.refuse = False
-    assert await desk.sweep() == 1
+    assert await desk.sweep() == 0  # it may still be on its way: not yet
+    assert await desk.sweep(now=datetime.now(UTC) + timedelta(minutes=2)) == 1
     assert surface.posts == 1
+
+
+async def test_a_draft_nobody_decided_on_expires_and_its_card_says_so(
+    desk: ReviewDesk, surface: MemorySurface
+) -> None:
+    await desk.receive(says("bonjour, vous ouvrez à quelle heure?"), event_id="x")
+    ref, card = surface.last()
+    assert await desk.sweep() == 0  # young drafts stay
+    later = datetime.now(UTC) + timedelta(hours=desk.config.review.expire_after_hours + 1)
+    assert await desk.sweep(now=later) == 1
+    expired = surface.cards[ref.message_id]
+    assert expired.status is DraftStatus.EXPIRED
+    assert expired.decided
+    assert expired.status_line
+    assert "Expired" in expired.status_line
+    assert not (await desk.act(click(ReviewAction.SEND, card))).applied

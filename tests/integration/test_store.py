@@ -588,8 +588,8 @@ def test_two_reviewers_sending_sibling_drafts_send_one(store_url: str) -> None:
 def test_expire_pending(store: Store) -> None:
     _customer, conversation, ids = conversation_with_drafts(store, "A", "B")
     store.decide(ids[1], action=ReviewAction.DISCARD, reviewer="console")
-    assert store.expire_pending(datetime.now(UTC) - timedelta(hours=1)) == 0
-    assert store.expire_pending(datetime.now(UTC) + timedelta(seconds=1)) == 1
+    assert store.expire_pending(datetime.now(UTC) - timedelta(hours=1)) == ()
+    assert len(store.expire_pending(datetime.now(UTC) + timedelta(seconds=1))) == 1
     expired = store.get_draft(ids[0])
     assert expired is not None
     assert (expired.status, expired.version) == (DraftStatus.EXPIRED, 2)
