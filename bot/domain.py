@@ -154,6 +154,8 @@ class Draft:
     why: str
     rank: int = 1
     language: str = "en"
+    #: The offer policy that held an offer back from this reply ("offer.unhappy"), if one did.
+    offer_blocked: str | None = None
 
 
 class DraftStatus(enum.StrEnum):

@@ -159,6 +159,7 @@ class Drafter:
                 why=self._why(analysis, variant, offer, context),
                 rank=rank,
                 language=language,
+                offer_blocked=None if offer.allowed else offer.policy,
             )
             for rank, (variant, text) in enumerate(drafts, start=1)
         )

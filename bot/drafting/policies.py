@@ -36,6 +36,9 @@ class OfferDecision:
     allowed: bool
     #: Why not, in a few words in the reviewer's language ("customer unhappy"); None when allowed.
     reason: str | None = None
+    #: Which policy said no, as a stable key ("offer.unhappy"), stored with the drafts so the
+    #: insights page can count offers held back whatever the reviewers' language.
+    policy: str | None = None
 
 
 def decide_offer(
@@ -47,18 +50,23 @@ def decide_offer(
     now: datetime,
 ) -> OfferDecision:
     if not offers.enabled:
-        return OfferDecision(False, t("offer.disabled"))
+        return _refuse("offer.disabled")
     if profile.opted_out or analysis.intent.name == "opt_out":
-        return OfferDecision(False, t("offer.opted_out"))
+        return _refuse("offer.opted_out")
     if analysis.sentiment == "negative":
-        return OfferDecision(False, t("offer.unhappy"))
+        return _refuse("offer.unhappy")
     if analysis.intent.name in NO_OFFER_INTENTS:
-        return OfferDecision(False, t("offer.not_on_intent", intent=analysis.intent.name))
+        return _refuse("offer.not_on_intent", intent=analysis.intent.name)
     if "complaint" in profile.past_intents[:3]:
-        return OfferDecision(False, t("offer.recent_complaint"))
+        return _refuse("offer.recent_complaint")
     if profile.last_offer_at is not None:
         next_allowed = profile.last_offer_at + timedelta(days=policies.offer_cooldown_days)
         if now < next_allowed:
             sent = f"{profile.last_offer_at:%Y-%m-%d}"
-            return OfferDecision(False, t("offer.already_sent", date=sent))
+            return _refuse("offer.already_sent", date=sent)
     return OfferDecision(True)
+
+
+def _refuse(policy: str, **values: object) -> OfferDecision:
+    """An offer held back by ``policy`` (a message key that words the reason)."""
+    return OfferDecision(False, t(policy, **values), policy)

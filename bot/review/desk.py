@@ -52,6 +52,11 @@ _SUMMARY_LABELS = (
     "PHONE",
     "PERSON",
 )
+_SENTIMENT_WORDS = {
+    "negative": "card.sentiment_negative",
+    "neutral": "card.sentiment_neutral",
+    "positive": "card.sentiment_positive",
+}
 #: Seconds a new card has to reach its desks before the sweep posts it again.
 _POST_GRACE = 60.0
 _DONE = {
@@ -488,7 +493,7 @@ class ReviewDesk:
             "card.summary",
             intent=intent.get("name") or "other",
             confidence=float(intent.get("confidence") or 0.0),
-            sentiment=t(f"card.sentiment_{sentiment}"),
+            sentiment=t(_SENTIMENT_WORDS.get(sentiment, "card.sentiment_neutral")),
             language=analysis.get("language") or "?",
             details=details,
         )

@@ -6,10 +6,8 @@ done by the database (``GROUP BY``) where the result is small; per-day buckets a
 computed here from one row per message or decision in the window, because "a day" belongs to the
 brand's time zone and SQLite and PostgreSQL share no date function nor a median aggregate.
 
-Offers blocked by policy are not stored as such: the drafter writes the reason in each draft's
-"why" line ("no offer: customer unhappy"), in the reviewers' language of the time, and
-``offer_block_reason`` reads it back in either language. A column for the reason would be sturdier
-(see ``offers_blocked``).
+Offers blocked by policy come from ``drafts.offer_blocked``: the drafter stores the key of the
+policy that held an offer back ("offer.unhappy"), whatever language the reviewers read.
 """
 
 from __future__ import annotations
@@ -21,11 +19,10 @@ from datetime import date, datetime
 from typing import Final
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.domain import ReviewAction
-from bot.messages import LANGUAGES, MESSAGES
 from bot.store.base import StoreBase
 from bot.store.models import INBOUND, AnalysisRow, DecisionRow, DraftRow, MessageRow
 from bot.store.queries import aware
@@ -36,7 +33,6 @@ __all__ = [
     "Insights",
     "InsightsStore",
     "Outcomes",
-    "offer_block_reason",
 ]
 
 #: The reasons the offer policy gives (bot/drafting/policies.py), as message keys.
@@ -98,33 +94,6 @@ class Insights:
     median_decision_by_intent: tuple[tuple[str, float], ...]
     #: (reason key from OFFER_REASON_KEYS or "other", messages whose drafts held the offer back).
     offers_blocked: tuple[tuple[str, int], ...]
-
-
-def _prefixes(key: str) -> tuple[str, ...]:
-    """The fixed start of ``key``'s text in every language (up to its first placeholder)."""
-    return tuple(MESSAGES[key][lang].split("{", 1)[0] for lang in LANGUAGES)
-
-
-def offer_block_reason(why: str) -> str | None:
-    """The policy that held an offer back, read from a draft's "why" line; None if none did.
-
-    Returns a key of OFFER_REASON_KEYS, or "other" for a reason this version does not word.
-    """
-    markers = _prefixes("why.no_offer")
-    for piece in why.split(" · "):
-        marker = next((m for m in markers if piece.startswith(m)), None)
-        if marker is None:
-            continue
-        reason = piece[len(marker) :]
-        for key in OFFER_REASON_KEYS:
-            texts = MESSAGES[key].values()
-            if any(
-                reason == text or ("{" in text and reason.startswith(p))
-                for text, p in zip(texts, _prefixes(key), strict=True)
-            ):
-                return key
-        return OTHER_REASON
-    return None
 
 
 def _utc(moment: datetime, name: str) -> datetime:
@@ -259,27 +228,24 @@ class InsightsStore(StoreBase):
     def _offers_blocked(
         session: Session, start: datetime, end: datetime
     ) -> tuple[tuple[str, int], ...]:
-        """Messages whose drafts held an offer back, per policy reason.
+        """Messages whose drafts held an offer back, per policy (``drafts.offer_blocked``).
 
-        Counted per message, not per draft: the ranked drafts of one message share the reason.
+        Counted per message, not per draft: the ranked drafts of one message share the policy.
         """
-        rows = session.execute(
-            select(DraftRow.message_id, DraftRow.why)
+        per_message = (
+            select(DraftRow.message_id, func.min(DraftRow.offer_blocked).label("policy"))
             .where(
-                and_(
-                    DraftRow.promotional.is_(False),
-                    DraftRow.created_at >= start,
-                    DraftRow.created_at < end,
-                )
+                DraftRow.offer_blocked.is_not(None),
+                DraftRow.created_at >= start,
+                DraftRow.created_at < end,
             )
-            .order_by(DraftRow.message_id, DraftRow.rank)
+            .group_by(DraftRow.message_id)
+            .subquery()
+        )
+        rows = session.execute(
+            select(per_message.c.policy, func.count()).group_by(per_message.c.policy)
         ).all()
-        reasons: dict[int, str] = {}
-        for message_id, why in rows:
-            if message_id in reasons:
-                continue
-            reason = offer_block_reason(why)
-            if reason is not None:
-                reasons[message_id] = reason
-        counted = Counter(reasons.values())
+        counted: Counter[str] = Counter()
+        for policy, count in rows:
+            counted[policy if policy in OFFER_REASON_KEYS else OTHER_REASON] += int(count)
         return tuple(sorted(counted.items(), key=lambda item: (-item[1], item[0])))

@@ -210,6 +210,8 @@ class DraftRow(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     decided_at: Mapped[datetime | None]
     final_text: Mapped[str | None] = mapped_column(Text)
+    #: The offer policy that held an offer back (a message key such as "offer.unhappy").
+    offer_blocked: Mapped[str | None]
 
 
 class DecisionRow(Base):

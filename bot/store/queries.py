@@ -114,6 +114,7 @@ def stored_draft(row: DraftRow, customer_pk: int) -> StoredDraft:
         created_at=row.created_at,
         decided_at=row.decided_at,
         final_text=row.final_text,
+        offer_blocked=row.offer_blocked,
     )
 
 

@@ -56,6 +56,7 @@ class StoredDraft:
     created_at: datetime
     decided_at: datetime | None
     final_text: str | None
+    offer_blocked: str | None = None
 
     def as_draft(self) -> Draft:
         """The domain ``Draft`` this row was saved from."""
@@ -66,6 +67,7 @@ class StoredDraft:
             why=self.why,
             rank=self.rank,
             language=self.language,
+            offer_blocked=self.offer_blocked,
         )
 
 

@@ -84,6 +84,7 @@ class ReviewStore(StoreBase):
                     promotional=draft.promotional,
                     why=storable(draft.why),
                     language=draft.language,
+                    offer_blocked=draft.offer_blocked,
                     status=PENDING,
                     version=1,
                     created_at=now,

@@ -59,23 +59,28 @@ def test_thanks_from_happy_customer_may_get_one_offer_ranked_last(drafter: Draft
     flags = [d.promotional for d in result.drafts]
     assert True in flags
     assert flags == sorted(flags), "promotional drafts rank after personal ones"
+    assert all(d.offer_blocked is None for d in result.drafts)
     assert any("MERCI10" in d.text for d in result.drafts if d.promotional)
 
 
 @pytest.mark.parametrize(
-    "profile",
+    ("profile", "policy"),
     [
-        CustomerProfile("c3", opted_out=True),
-        CustomerProfile("c3", last_offer_at=NOW - timedelta(days=3)),
-        CustomerProfile("c3", past_intents=("complaint",)),
+        (CustomerProfile("c3", opted_out=True), "offer.opted_out"),
+        (CustomerProfile("c3", last_offer_at=NOW - timedelta(days=3)), "offer.already_sent"),
+        (CustomerProfile("c3", past_intents=("complaint",)), "offer.recent_complaint"),
     ],
     ids=["opted-out", "offer-3-days-ago", "recent-complaint"],
 )
-def test_no_offer_when_policy_forbids(drafter: Drafter, profile: CustomerProfile) -> None:
+def test_no_offer_when_policy_forbids(
+    drafter: Drafter, profile: CustomerProfile, policy: str
+) -> None:
     result = drafter.draft(analysis("thanks", "positive"), profile, now=NOW)
     assert result.drafts
     assert not any(d.promotional for d in result.drafts)
     assert result.offer.reason
+    # The policy is kept with every draft, for the insights page.
+    assert {d.offer_blocked for d in result.drafts} == {policy}
 
 
 def test_negative_customer_never_gets_an_offer(drafter: Drafter) -> None:

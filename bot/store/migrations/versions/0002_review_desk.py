@@ -1,4 +1,5 @@
-"""Review desk: cards and where they were posted, and the outbox of approved replies.
+"""Review desk: cards and where they were posted, the outbox of approved replies, and the offer
+policy that held an offer back from a draft.
 
 Revision ID: 0002
 Revises: 0001
@@ -28,6 +29,7 @@ def _timestamp(name: str, *, nullable: bool = False) -> sa.Column[datetime]:
 
 
 def upgrade() -> None:
+    op.add_column("drafts", sa.Column("offer_blocked", sa.String(), nullable=True))
     op.create_table(
         "review_cards",
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
@@ -101,3 +103,5 @@ def downgrade() -> None:
     op.drop_index(op.f("ix_card_posts_card_id"), table_name="card_posts")
     op.drop_table("card_posts")
     op.drop_table("review_cards")
+    with op.batch_alter_table("drafts") as drafts:
+        drafts.drop_column("offer_blocked")
