@@ -210,5 +210,12 @@ def configure_logging() -> None:
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
-    for noisy in ("httpx", "httpcore", "telegram.ext.Updater", "slack_bolt", "slack_sdk"):
+    for noisy in (
+        "httpx",
+        "httpcore",
+        "telegram.ext.Updater",
+        "slack_bolt",
+        "slack_sdk",
+        "alembic",
+    ):
         logging.getLogger(noisy).setLevel(logging.WARNING)
