@@ -17,7 +17,7 @@ from bot.config import AppConfig
 from bot.domain import Analysis, CustomerProfile, InboundMessage, IntentScore, ReviewAction
 from bot.drafting.drafter import Drafter, DraftResult
 from bot.nlp.analyser import Analyser
-from bot.store import DecisionResult, RecordedMessage, Store
+from bot.store import DecisionResult, Intake, RecordedMessage, SavedDrafting, Store
 
 __all__ = ["Copilot", "HandledMessage"]
 
@@ -27,9 +27,17 @@ class HandledMessage:
     recorded: RecordedMessage
     analysis: Analysis
     result: DraftResult
-    draft_ids: tuple[int, ...]
-    superseded_ids: tuple[int, ...]
     profile: CustomerProfile
+    #: The stored drafts and the message's review card, as ``Store.save_drafting`` left them.
+    drafting: SavedDrafting
+
+    @property
+    def draft_ids(self) -> tuple[int, ...]:
+        return self.drafting.saved.draft_ids
+
+    @property
+    def superseded_ids(self) -> tuple[int, ...]:
+        return self.drafting.saved.superseded_ids
 
 
 class Copilot:
@@ -51,16 +59,14 @@ class Copilot:
 
     def handle(self, message: InboundMessage, *, now: datetime | None = None) -> HandledMessage:
         """Record ``message`` and draft replies to it."""
-        return self.draft_for(message, self.store.record_inbound(message), now=now)
+        return self._draft(message, self.store.take_in(message), now=now)
 
     def handle_event(
         self, message: InboundMessage, *, event_id: str, now: datetime | None = None
     ) -> HandledMessage | None:
         """Like ``handle`` for a platform event: None when ``event_id`` was handled before."""
-        recorded = self.store.record_event(message, event_id=event_id)
-        if recorded is None:
-            return None
-        return self.draft_for(message, recorded, now=now)
+        intake = self.store.take_in_event(message, event_id=event_id)
+        return None if intake is None else self._draft(message, intake, now=now)
 
     def draft_for(
         self,
@@ -70,16 +76,25 @@ class Copilot:
         now: datetime | None = None,
         intent: str | None = None,
     ) -> HandledMessage:
-        """Analyse a recorded message and store fresh pending drafts for it.
+        """Draft again for a message already stored (after a restart, or a fixed intent).
 
         ``intent`` is a reviewer's correction: the analysis keeps everything else it found, with
         that intent for certain, and the drafts follow it.
         """
+        return self._draft(message, self.store.intake_of(recorded), now=now, intent=intent)
+
+    def _draft(
+        self,
+        message: InboundMessage,
+        intake: Intake,
+        *,
+        now: datetime | None,
+        intent: str | None = None,
+    ) -> HandledMessage:
         now = now or datetime.now(UTC)
-        profile = self.store.profile(recorded.customer_pk, conversation_pk=recorded.conversation_pk)
+        profile = intake.profile
         text = message.text
-        pending = self.store.pending_drafts(recorded.conversation_pk)
-        if profile.earlier_messages and any(d.message_pk != recorded.message_pk for d in pending):
+        if intake.answers_earlier and profile.earlier_messages:
             # The previous message is still unanswered: draft for both together.
             text = f"{profile.earlier_messages[-1]}\n{message.text}"
         received = message.received_at or now
@@ -95,25 +110,27 @@ class Copilot:
                 handoff_reason=None,
                 predicted_intent=None,
             )
-        self.store.save_analysis(recorded.message_pk, analysis)
+        language = None
         if analysis.language in self.config.brand.languages and analysis.language_confidence > 0.5:
-            self.store.set_language(recorded.customer_pk, analysis.language)
+            language = analysis.language if analysis.language != profile.language else None
+        opted_out_at = None
         if analysis.intent.name == "opt_out" and not profile.opted_out:
-            self.store.set_opt_out(recorded.customer_pk, opted_out=True, at=now)
+            opted_out_at = now
             profile = replace(profile, opted_out=True)
         result = self.drafter.draft(analysis, profile, channel=message.platform, now=now)
-        saved = self.store.save_drafts(
-            conversation_pk=recorded.conversation_pk,
-            message_pk=recorded.message_pk,
+        drafting = self.store.save_drafting(
+            intake.recorded,
+            analysis=analysis,
             drafts=result.drafts,
+            language=language,
+            opted_out_at=opted_out_at,
         )
         return HandledMessage(
-            recorded=recorded,
+            recorded=intake.recorded,
             analysis=analysis,
             result=result,
-            draft_ids=saved.draft_ids,
-            superseded_ids=saved.superseded_ids,
             profile=profile,
+            drafting=drafting,
         )
 
     def decide(

@@ -87,6 +87,19 @@ MESSAGES: Final[Mapping[str, Mapping[Lang, str]]] = {
         "fr": "époque {epoch:>3}  perte {loss:8.3f}  exactitude en validation {accuracy:.3f}  "
               "macro-F1 {macro_f1:.3f}{mark}",
     },
+    "cli.train_refit": {
+        "en": "final training on every example: epoch {epoch:>3}/{epochs}  loss {loss:8.3f}",
+        "fr": "entraînement final sur tous les exemples : époque {epoch:>3}/{epochs}  "
+              "perte {loss:8.3f}",
+    },
+    "cli.train_progress": {
+        "en": "training (validation accuracy {accuracy:.3f}, best {best:.3f})",
+        "fr": "entraînement (exactitude en validation {accuracy:.3f}, meilleure {best:.3f})",
+    },
+    "cli.train_progress_refit": {
+        "en": "final training on every example",
+        "fr": "entraînement final sur tous les exemples",
+    },
     "cli.train_saved": {
         "en": "Saved to {out}: validation accuracy {accuracy:.3f}, hand-off threshold "
               "{threshold:.2f}, {seconds:.1f}s. Use it with 'models: {{{lang}: {out}}}' in "
@@ -440,13 +453,17 @@ MESSAGES: Final[Mapping[str, Mapping[Lang, str]]] = {
     # --- bot/review/: the review desk, its cards and the outbox ----------------------------------
     "desk.not_reviewer": {
         "en": "Only the reviewers listed in replique.yml can act on drafts: nothing was done.",
-        "fr": "Seuls les réviseurs listés dans replique.yml peuvent agir sur les brouillons : rien n'a été fait.",
+        "fr": "Seuls les réviseurs listés dans replique.yml peuvent agir sur les brouillons : "
+              "rien n'a été fait.",
     },
     "desk.no_card": {
         "en": "This card is not one Réplique knows: nothing was done.",
         "fr": "Réplique ne connaît pas cette carte : rien n'a été fait.",
     },
-    "desk.not_pending": {"en": "Nothing was done: {reason}.", "fr": "Rien n'a été fait : {reason}."},
+    "desk.not_pending": {
+        "en": "Nothing was done: {reason}.",
+        "fr": "Rien n'a été fait : {reason}.",
+    },
     "desk.no_other_version": {
         "en": "There is no other version of this draft; edit it or fix the intent instead.",
         "fr": "Ce brouillon n'a pas d'autre version : modifiez-le ou corrigez l'intention.",
@@ -468,7 +485,8 @@ MESSAGES: Final[Mapping[str, Mapping[Lang, str]]] = {
     },
     "desk.done_fix_intent": {
         "en": "Intent set to {intent}; new draft below. The correction is kept for training.",
-        "fr": "Intention corrigée en {intent} ; nouveau brouillon ci-dessous. La correction est gardée pour l'entraînement.",
+        "fr": "Intention corrigée en {intent} ; nouveau brouillon ci-dessous. La correction est "
+              "gardée pour l'entraînement.",
     },
     "card.summary": {
         "en": "{intent} {confidence:.0%} · {sentiment} · {language}{details}",
@@ -497,8 +515,10 @@ MESSAGES: Final[Mapping[str, Mapping[Lang, str]]] = {
         "fr": "Réplique écoute sur {url} (canaux : {adapters}). Arrêt avec Ctrl+C.",
     },
     "run.playground": {
-        "en": "Open {url} in a browser to try it: write as a customer on the left, review on the right.",
-        "fr": "Ouvrez {url} dans un navigateur pour l'essayer : écrivez en client à gauche, révisez à droite.",
+        "en": "Open {url} in a browser to try it: write as a customer on the left, review on "
+              "the right.",
+        "fr": "Ouvrez {url} dans un navigateur pour l'essayer : écrivez en client à gauche, "
+              "révisez à droite.",
     },
     "run.ready": {
         "en": "Models loaded: ready for the first message.",

@@ -209,27 +209,17 @@ class ReviewDesk:
     async def _show_drafts(
         self, handled: HandledMessage
     ) -> tuple[ReviewCard | None, tuple[CardRef, ...]]:
-        """Point the message's card at its new best draft; refresh superseded cards."""
-        recorded = handled.recorded
-        if not handled.draft_ids:
-            return None, ()
-        card_id, existing = await self._run(
-            partial(self._card_for_new_drafts, recorded, handled.draft_ids[0])
-        )
-        others = await self._run(partial(self._other_cards, handled.superseded_ids, card_id))
-        for other in others:
+        """Post the message's card (or update it where it already is); refresh the cards its
+        new drafts superseded."""
+        drafting = handled.drafting
+        for other in drafting.superseded_cards:
             await self._refresh(other)
-        card = await self._card(card_id)
-        if card is None:
+        if drafting.card is None:
             return None, ()
-        if existing:
-            return card, await self._refresh(card_id, card=card)
+        card = self.card_from(drafting.card)
+        if drafting.card_was_posted:
+            return card, await self._refresh(card.card_id, card=card)
         return card, await self._post(card)
-
-    def _card_for_new_drafts(self, recorded: RecordedMessage, draft_id: int) -> tuple[int, bool]:
-        had_card = self.store.card_of_message(recorded.message_pk) is not None
-        card_id = self.store.show_on_card(recorded.message_pk, draft_id)
-        return card_id, had_card and bool(self.store.card_posts(card_id))
 
     def _other_cards(self, superseded: tuple[int, ...], card_id: int) -> list[int]:
         cards = {self.store.card_of_draft(draft_id) for draft_id in superseded}

@@ -11,6 +11,7 @@ Typical use, one short transaction per call::
 
 from __future__ import annotations
 
+from bot.store.drafting import Intake, SavedDrafting
 from bot.store.engine import redact_url
 from bot.store.migrate import MIGRATIONS_DIR, alembic_config
 from bot.store.records import (
@@ -29,8 +30,10 @@ __all__ = [
     "CardPost",
     "CardView",
     "DecisionResult",
+    "Intake",
     "OutboxItem",
     "RecordedMessage",
+    "SavedDrafting",
     "SavedDrafts",
     "Store",
     "StoredDraft",

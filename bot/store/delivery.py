@@ -11,6 +11,7 @@ the same row.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
 from sqlalchemy import and_, func, or_, select, update
@@ -55,22 +56,9 @@ class DeliveryStore(StoreBase):
 
     def show_on_card(self, message_pk: int, draft_id: int) -> int:
         """Make the card of ``message_pk`` show ``draft_id`` (creating the card); returns its id."""
-        now = utcnow()
-
-        def work(session: Session) -> int:
-            require_row(session, MessageRow, message_pk, "message")
-            cards = insert_for(session, ReviewCardRow).values(
-                message_id=message_pk, draft_id=draft_id, created_at=now, updated_at=now
-            )
-            return scalar_int(
-                session,
-                cards.on_conflict_do_update(
-                    index_elements=[ReviewCardRow.message_id],
-                    set_={"draft_id": cards.excluded.draft_id, "updated_at": now},
-                ).returning(ReviewCardRow.id),
-            )
-
-        return self._write(work)
+        return self._write(
+            partial(show_on_card_in, message_pk=message_pk, draft_id=draft_id, now=utcnow())
+        )
 
     def switch_card_draft(self, card_id: int, *, expected: int, draft_id: int) -> bool:
         """Compare-and-set the draft a card shows: False when someone switched it first."""
@@ -142,15 +130,7 @@ class DeliveryStore(StoreBase):
     def card_of_draft(self, draft_id: int) -> int | None:
         """The card of the message ``draft_id`` answers, or None."""
 
-        def work(session: Session) -> int | None:
-            found = session.execute(
-                select(ReviewCardRow.id)
-                .join(DraftRow, DraftRow.message_id == ReviewCardRow.message_id)
-                .where(DraftRow.id == draft_id)
-            ).scalar_one_or_none()
-            return None if found is None else int(found)
-
-        return self._read(work)
+        return self._read(partial(card_of_draft_in, draft_id=draft_id))
 
     def card_of_message(self, message_pk: int) -> int | None:
         """The card of a customer message, or None."""
@@ -166,65 +146,7 @@ class DeliveryStore(StoreBase):
     def card_view(self, card_id: int) -> CardView | None:
         """Everything a review card shows, in one read."""
 
-        def work(session: Session) -> CardView | None:
-            head = session.execute(
-                select(
-                    ReviewCardRow.draft_id,
-                    ReviewCardRow.message_id,
-                    MessageRow.text,
-                    MessageRow.attachment_kind,
-                    MessageRow.received_at,
-                    CustomerRow.display_name,
-                    CustomerRow.platform_user_id,
-                    CustomerRow.platform,
-                    AnalysisRow.payload,
-                )
-                .join(MessageRow, ReviewCardRow.message_id == MessageRow.id)
-                .join(ConversationRow, MessageRow.conversation_id == ConversationRow.id)
-                .join(CustomerRow, ConversationRow.customer_id == CustomerRow.id)
-                .outerjoin(AnalysisRow, AnalysisRow.message_id == MessageRow.id)
-                .where(ReviewCardRow.id == card_id)
-            ).one_or_none()
-            if head is None:
-                return None
-            draft = load_draft(session, draft_id=head.draft_id)
-            if draft is None:
-                return None
-            siblings = [
-                int(pk)
-                for pk in session.execute(
-                    select(DraftRow.id)
-                    .where(
-                        DraftRow.message_id == head.message_id,
-                        DraftRow.created_at == draft.created_at,
-                    )
-                    .order_by(DraftRow.rank, DraftRow.id)
-                ).scalars()
-            ]
-            decision = session.execute(
-                select(DecisionRow.action, DecisionRow.reviewer, DecisionRow.decided_at)
-                .where(DecisionRow.draft_id == draft.id)
-                .order_by(DecisionRow.id.desc())
-                .limit(1)
-            ).one_or_none()
-            payload: dict[str, Any] = dict(head.payload or {})
-            return CardView(
-                card_id=card_id,
-                draft=draft,
-                message_pk=int(head.message_id),
-                message_text=head.text,
-                attachment_kind=head.attachment_kind,
-                received_at=head.received_at,
-                customer_name=head.display_name or head.platform_user_id,
-                customer_platform=head.platform,
-                analysis=payload,
-                sibling_ids=tuple(siblings),
-                decided_action=None if decision is None else decision.action,
-                decided_by=None if decision is None else decision.reviewer,
-                decided_at=None if decision is None else decision.decided_at,
-            )
-
-        return self._read(work)
+        return self._read(partial(card_view_in, card_id=card_id))
 
     def cards_to_post(self, *, older_than: datetime) -> list[int]:
         """Cards created before ``older_than`` with a pending draft that no desk has shown yet
@@ -423,3 +345,88 @@ def _outbox_item(session: Session, outbox_id: int) -> OutboxItem:
         last_error=outbox.last_error,
         platform_message_id=outbox.platform_message_id,
     )
+
+
+def show_on_card_in(session: Session, *, message_pk: int, draft_id: int, now: datetime) -> int:
+    """``DeliveryStore.show_on_card`` within ``session``."""
+    require_row(session, MessageRow, message_pk, "message")
+    cards = insert_for(session, ReviewCardRow).values(
+        message_id=message_pk, draft_id=draft_id, created_at=now, updated_at=now
+    )
+    return scalar_int(
+        session,
+        cards.on_conflict_do_update(
+            index_elements=[ReviewCardRow.message_id],
+            set_={"draft_id": cards.excluded.draft_id, "updated_at": now},
+        ).returning(ReviewCardRow.id),
+    )
+
+
+def card_view_in(session: Session, *, card_id: int) -> CardView | None:
+    """``DeliveryStore.card_view`` within ``session``."""
+    head = session.execute(
+        select(
+            ReviewCardRow.draft_id,
+            ReviewCardRow.message_id,
+            MessageRow.text,
+            MessageRow.attachment_kind,
+            MessageRow.received_at,
+            CustomerRow.display_name,
+            CustomerRow.platform_user_id,
+            CustomerRow.platform,
+            AnalysisRow.payload,
+        )
+        .join(MessageRow, ReviewCardRow.message_id == MessageRow.id)
+        .join(ConversationRow, MessageRow.conversation_id == ConversationRow.id)
+        .join(CustomerRow, ConversationRow.customer_id == CustomerRow.id)
+        .outerjoin(AnalysisRow, AnalysisRow.message_id == MessageRow.id)
+        .where(ReviewCardRow.id == card_id)
+    ).one_or_none()
+    if head is None:
+        return None
+    draft = load_draft(session, draft_id=head.draft_id)
+    if draft is None:
+        return None
+    siblings = [
+        int(pk)
+        for pk in session.execute(
+            select(DraftRow.id)
+            .where(
+                DraftRow.message_id == head.message_id,
+                DraftRow.created_at == draft.created_at,
+            )
+            .order_by(DraftRow.rank, DraftRow.id)
+        ).scalars()
+    ]
+    decision = session.execute(
+        select(DecisionRow.action, DecisionRow.reviewer, DecisionRow.decided_at)
+        .where(DecisionRow.draft_id == draft.id)
+        .order_by(DecisionRow.id.desc())
+        .limit(1)
+    ).one_or_none()
+    payload: dict[str, Any] = dict(head.payload or {})
+    return CardView(
+        card_id=card_id,
+        draft=draft,
+        message_pk=int(head.message_id),
+        message_text=head.text,
+        attachment_kind=head.attachment_kind,
+        received_at=head.received_at,
+        customer_name=head.display_name or head.platform_user_id,
+        customer_platform=head.platform,
+        analysis=payload,
+        sibling_ids=tuple(siblings),
+        decided_action=None if decision is None else decision.action,
+        decided_by=None if decision is None else decision.reviewer,
+        decided_at=None if decision is None else decision.decided_at,
+    )
+
+
+def card_of_draft_in(session: Session, *, draft_id: int) -> int | None:
+    """``DeliveryStore.card_of_draft`` within ``session``."""
+    found = session.execute(
+        select(ReviewCardRow.id)
+        .join(DraftRow, DraftRow.message_id == ReviewCardRow.message_id)
+        .where(DraftRow.id == draft_id)
+    ).scalar_one_or_none()
+    return None if found is None else int(found)

@@ -48,7 +48,7 @@ class IntakeStore(StoreBase):
         A message whose platform id is already known in the conversation is an edit: its text is
         replaced, ``edited_at`` set, and the result says ``edited=True``.
         """
-        return self._write(partial(_record_inbound, message=message, now=utcnow()))
+        return self._write(partial(record_inbound_in, message=message, now=utcnow()))
 
     def record_event(self, message: InboundMessage, *, event_id: str) -> RecordedMessage | None:
         """Store a customer message that came as platform event ``event_id``, once.
@@ -60,9 +60,9 @@ class IntakeStore(StoreBase):
         now = utcnow()
 
         def work(session: Session) -> RecordedMessage | None:
-            if not _claim_event(session, platform=message.platform, event_id=event_id, now=now):
+            if not claim_event_in(session, platform=message.platform, event_id=event_id, now=now):
                 return None
-            return _record_inbound(session, message=message, now=now)
+            return record_inbound_in(session, message=message, now=now)
 
         return self._write(work)
 
@@ -147,60 +147,14 @@ class IntakeStore(StoreBase):
         if history < 0:
             raise ValueError(f"history must be 0 or more, not {history}")
 
-        def work(session: Session) -> CustomerProfile:
-            customer = session.get(CustomerRow, customer_pk)
-            if customer is None:
-                raise LookupError(f"No customer {customer_pk}: record one of its messages first.")
-            last_seen = func.max(MessageRow.received_at)
-            intents = session.execute(
-                select(AnalysisRow.intent)
-                .join(MessageRow, AnalysisRow.message_id == MessageRow.id)
-                .join(ConversationRow, MessageRow.conversation_id == ConversationRow.id)
-                .where(ConversationRow.customer_id == customer_pk)
-                .group_by(AnalysisRow.intent)
-                .order_by(last_seen.desc(), func.max(MessageRow.id).desc())
-                .limit(MAX_PAST_INTENTS)
-            ).scalars()
-            greeted = False
-            earlier: tuple[str, ...] = ()
-            if conversation_pk is not None:
-                greeted = bool(
-                    session.execute(
-                        select(
-                            exists().where(
-                                DraftRow.conversation_id == conversation_pk,
-                                DraftRow.status.in_(WENT_OUT),
-                            )
-                            | exists().where(
-                                MessageRow.conversation_id == conversation_pk,
-                                MessageRow.direction == OUTBOUND,
-                            )
-                        )
-                    ).scalar_one()
-                )
-                newest_first = session.execute(
-                    select(MessageRow.text)
-                    .where(
-                        MessageRow.conversation_id == conversation_pk,
-                        MessageRow.direction == INBOUND,
-                    )
-                    .order_by(MessageRow.received_at.desc(), MessageRow.id.desc())
-                    .offset(1)
-                    .limit(history)
-                ).scalars()
-                earlier = tuple(reversed(list(newest_first)))
-            return CustomerProfile(
-                customer_id=customer.platform_user_id,
-                name=customer.display_name,
-                language=customer.language,
-                opted_out=customer.opted_out,
-                last_offer_at=customer.last_offer_at,
-                past_intents=tuple(intents),
-                greeted=greeted,
-                earlier_messages=earlier,
+        return self._read(
+            partial(
+                profile_in,
+                customer_pk=customer_pk,
+                conversation_pk=conversation_pk,
+                history=history,
             )
-
-        return self._read(work)
+        )
 
     def set_language(self, customer_pk: int, language: str) -> None:
         """Remember the language to answer this customer in."""
@@ -217,38 +171,19 @@ class IntakeStore(StoreBase):
 
     def save_analysis(self, message_pk: int, analysis: Analysis) -> None:
         """Store what the analyser understood of a message, replacing an earlier analysis."""
-        row = {
-            "message_id": message_pk,
-            "language": analysis.language,
-            "intent": analysis.intent.name,
-            "intent_confidence": analysis.intent.confidence,
-            "sentiment": analysis.sentiment,
-            "sentiment_confidence": analysis.sentiment_confidence,
-            "payload": asdict(analysis),
-            "created_at": utcnow(),
-        }
-
-        def work(session: Session) -> None:
-            require_row(session, MessageRow, message_pk, "message")
-            analyses = insert_for(session, AnalysisRow).values(row)
-            session.execute(
-                analyses.on_conflict_do_update(
-                    index_elements=[AnalysisRow.message_id],
-                    set_={k: v for k, v in row.items() if k != "message_id"},
-                )
-            )
-
-        self._write(work)
+        self._write(partial(save_analysis_in, message_pk=message_pk, analysis=analysis))
 
     def mark_event_processed(self, platform: str, event_id: str) -> bool:
         """Claim a platform event: True the first time, False when any process claimed it before."""
 
         return self._write(
-            partial(_claim_event, platform=platform, event_id=event_id, now=utcnow())
+            partial(claim_event_in, platform=platform, event_id=event_id, now=utcnow())
         )
 
 
-def _record_inbound(session: Session, *, message: InboundMessage, now: datetime) -> RecordedMessage:
+def record_inbound_in(
+    session: Session, *, message: InboundMessage, now: datetime
+) -> RecordedMessage:
     received = aware(message.received_at, "received_at") or now
     text = storable(message.text)
     customers = insert_for(session, CustomerRow).values(
@@ -340,7 +275,7 @@ def _record_inbound(session: Session, *, message: InboundMessage, now: datetime)
     return RecordedMessage(customer_pk, conversation_pk, message_pk, edited=True)
 
 
-def _claim_event(session: Session, *, platform: str, event_id: str, now: datetime) -> bool:
+def claim_event_in(session: Session, *, platform: str, event_id: str, now: datetime) -> bool:
     """Claim a platform event in ``session``: True the first time it is seen."""
     claimed = session.execute(
         insert_for(session, ProcessedEventRow)
@@ -351,3 +286,82 @@ def _claim_event(session: Session, *, platform: str, event_id: str, now: datetim
         .returning(ProcessedEventRow.event_id)
     ).scalar_one_or_none()
     return claimed is not None
+
+
+def profile_in(
+    session: Session, *, customer_pk: int, conversation_pk: int | None, history: int = 5
+) -> CustomerProfile:
+    """``IntakeStore.profile`` within ``session``."""
+    customer = session.get(CustomerRow, customer_pk)
+    if customer is None:
+        raise LookupError(f"No customer {customer_pk}: record one of its messages first.")
+    last_seen = func.max(MessageRow.received_at)
+    intents = session.execute(
+        select(AnalysisRow.intent)
+        .join(MessageRow, AnalysisRow.message_id == MessageRow.id)
+        .join(ConversationRow, MessageRow.conversation_id == ConversationRow.id)
+        .where(ConversationRow.customer_id == customer_pk)
+        .group_by(AnalysisRow.intent)
+        .order_by(last_seen.desc(), func.max(MessageRow.id).desc())
+        .limit(MAX_PAST_INTENTS)
+    ).scalars()
+    greeted = False
+    earlier: tuple[str, ...] = ()
+    if conversation_pk is not None:
+        greeted = bool(
+            session.execute(
+                select(
+                    exists().where(
+                        DraftRow.conversation_id == conversation_pk,
+                        DraftRow.status.in_(WENT_OUT),
+                    )
+                    | exists().where(
+                        MessageRow.conversation_id == conversation_pk,
+                        MessageRow.direction == OUTBOUND,
+                    )
+                )
+            ).scalar_one()
+        )
+        newest_first = session.execute(
+            select(MessageRow.text)
+            .where(
+                MessageRow.conversation_id == conversation_pk,
+                MessageRow.direction == INBOUND,
+            )
+            .order_by(MessageRow.received_at.desc(), MessageRow.id.desc())
+            .offset(1)
+            .limit(history)
+        ).scalars()
+        earlier = tuple(reversed(list(newest_first)))
+    return CustomerProfile(
+        customer_id=customer.platform_user_id,
+        name=customer.display_name,
+        language=customer.language,
+        opted_out=customer.opted_out,
+        last_offer_at=customer.last_offer_at,
+        past_intents=tuple(intents),
+        greeted=greeted,
+        earlier_messages=earlier,
+    )
+
+
+def save_analysis_in(session: Session, *, message_pk: int, analysis: Analysis) -> None:
+    """``IntakeStore.save_analysis`` within ``session``."""
+    row = {
+        "message_id": message_pk,
+        "language": analysis.language,
+        "intent": analysis.intent.name,
+        "intent_confidence": analysis.intent.confidence,
+        "sentiment": analysis.sentiment,
+        "sentiment_confidence": analysis.sentiment_confidence,
+        "payload": asdict(analysis),
+        "created_at": utcnow(),
+    }
+    require_row(session, MessageRow, message_pk, "message")
+    analyses = insert_for(session, AnalysisRow).values(row)
+    session.execute(
+        analyses.on_conflict_do_update(
+            index_elements=[AnalysisRow.message_id],
+            set_={k: v for k, v in row.items() if k != "message_id"},
+        )
+    )

@@ -49,53 +49,15 @@ class ReviewStore(StoreBase):
         self, *, conversation_pk: int, message_pk: int, drafts: Sequence[Draft]
     ) -> SavedDrafts:
         """Store new pending drafts answering ``message_pk``; older pending ones are superseded."""
-        now = utcnow()
-
-        def work(session: Session) -> SavedDrafts:
-            owner = session.execute(
-                select(MessageRow.conversation_id).where(MessageRow.id == message_pk)
-            ).scalar_one_or_none()
-            if owner is None:
-                raise LookupError(f"No message {message_pk}: record it before drafting replies.")
-            if owner != conversation_pk:
-                raise ValueError(
-                    f"Message {message_pk} belongs to conversation {owner}, not {conversation_pk}."
-                )
-            lock_row(session, ConversationRow, conversation_pk)
-            superseded = session.execute(
-                update(DraftRow)
-                .where(DraftRow.conversation_id == conversation_pk, DraftRow.status == PENDING)
-                .values(
-                    status=DraftStatus.SUPERSEDED.value,
-                    version=DraftRow.version + 1,
-                    decided_at=now,
-                )
-                .returning(DraftRow.id)
-                .execution_options(synchronize_session=False)
-            ).scalars()
-            superseded_ids = tuple(sorted(int(pk) for pk in superseded))
-            rows = [
-                DraftRow(
-                    conversation_id=conversation_pk,
-                    message_id=message_pk,
-                    rank=draft.rank,
-                    text=storable(draft.text),
-                    template=draft.template,
-                    promotional=draft.promotional,
-                    why=storable(draft.why),
-                    language=draft.language,
-                    offer_blocked=draft.offer_blocked,
-                    status=PENDING,
-                    version=1,
-                    created_at=now,
-                )
-                for draft in drafts
-            ]
-            session.add_all(rows)
-            session.flush()
-            return SavedDrafts(tuple(row.id for row in rows), superseded_ids)
-
-        return self._write(work)
+        return self._write(
+            partial(
+                save_drafts_in,
+                conversation_pk=conversation_pk,
+                message_pk=message_pk,
+                drafts=drafts,
+                now=utcnow(),
+            )
+        )
 
     def pending_drafts(self, conversation_pk: int) -> list[StoredDraft]:
         """The drafts of a conversation still waiting for a reviewer, best rank first."""
@@ -283,3 +245,56 @@ class ReviewStore(StoreBase):
             return row.id
 
         return self._write(work)
+
+
+def save_drafts_in(
+    session: Session,
+    *,
+    conversation_pk: int,
+    message_pk: int,
+    drafts: Sequence[Draft],
+    now: datetime,
+) -> SavedDrafts:
+    """``ReviewStore.save_drafts`` within ``session``."""
+    owner = session.execute(
+        select(MessageRow.conversation_id).where(MessageRow.id == message_pk)
+    ).scalar_one_or_none()
+    if owner is None:
+        raise LookupError(f"No message {message_pk}: record it before drafting replies.")
+    if owner != conversation_pk:
+        raise ValueError(
+            f"Message {message_pk} belongs to conversation {owner}, not {conversation_pk}."
+        )
+    lock_row(session, ConversationRow, conversation_pk)
+    superseded = session.execute(
+        update(DraftRow)
+        .where(DraftRow.conversation_id == conversation_pk, DraftRow.status == PENDING)
+        .values(
+            status=DraftStatus.SUPERSEDED.value,
+            version=DraftRow.version + 1,
+            decided_at=now,
+        )
+        .returning(DraftRow.id)
+        .execution_options(synchronize_session=False)
+    ).scalars()
+    superseded_ids = tuple(sorted(int(pk) for pk in superseded))
+    rows = [
+        DraftRow(
+            conversation_id=conversation_pk,
+            message_id=message_pk,
+            rank=draft.rank,
+            text=storable(draft.text),
+            template=draft.template,
+            promotional=draft.promotional,
+            why=storable(draft.why),
+            language=draft.language,
+            offer_blocked=draft.offer_blocked,
+            status=PENDING,
+            version=1,
+            created_at=now,
+        )
+        for draft in drafts
+    ]
+    session.add_all(rows)
+    session.flush()
+    return SavedDrafts(tuple(row.id for row in rows), superseded_ids)

@@ -12,6 +12,7 @@ failure PostgreSQL reports anyway is retried.
 from __future__ import annotations
 
 from bot.store.delivery import DeliveryStore
+from bot.store.drafting import DraftingStore
 from bot.store.insights import InsightsStore
 from bot.store.intake import IntakeStore
 from bot.store.review import ReviewStore
@@ -19,5 +20,5 @@ from bot.store.review import ReviewStore
 __all__ = ["Store"]
 
 
-class Store(IntakeStore, ReviewStore, DeliveryStore, InsightsStore):
+class Store(IntakeStore, ReviewStore, DeliveryStore, DraftingStore, InsightsStore):
     """Réplique's database, behind domain-level methods. Create it with ``Store.open(url)``."""

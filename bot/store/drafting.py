@@ -1,0 +1,163 @@
+"""Drafting in two transactions: what the copilot reads before analysing, and all it writes after.
+
+Every customer message used to cost a dozen short transactions (record, profile, pending drafts,
+analysis, language, drafts, card…). Each one is a BEGIN/COMMIT round and, on SQLite, a turn at the
+single writer lock; under a burst of messages they were most of the time spent per message. Here
+the same steps are grouped around the one slow thing that needs no database, the analysis:
+
+1. ``take_in`` (or ``take_in_event``): claim the platform event, store the message, read the
+   customer's profile and whether an earlier message still waits for its reply;
+2. ``save_drafting``: store the analysis, the customer's language and opt-out, the drafts
+   (superseding pending ones) and point the message's review card at the best draft, returning
+   what the desk needs to post or refresh cards.
+
+The finer-grained methods of ``IntakeStore``, ``ReviewStore`` and ``DeliveryStore`` run the same
+statements (the ``*_in`` functions) one transaction at a time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import exists, select, update
+from sqlalchemy.orm import Session
+
+from bot.domain import Analysis, CustomerProfile, Draft, InboundMessage
+from bot.store.base import StoreBase
+from bot.store.delivery import card_of_draft_in, card_view_in, show_on_card_in
+from bot.store.intake import claim_event_in, profile_in, record_inbound_in, save_analysis_in
+from bot.store.models import CardPostRow, CustomerRow, DraftRow, ReviewCardRow, utcnow
+from bot.store.queries import PENDING
+from bot.store.records import CardView, RecordedMessage, SavedDrafts
+from bot.store.review import save_drafts_in
+
+__all__ = ["DraftingStore", "Intake", "SavedDrafting"]
+
+
+@dataclass(frozen=True, slots=True)
+class Intake:
+    """A stored customer message and what the drafter must know before answering it."""
+
+    recorded: RecordedMessage
+    profile: CustomerProfile
+    #: An earlier message of the conversation still waits for its reply: draft for both.
+    answers_earlier: bool
+
+
+@dataclass(frozen=True, slots=True)
+class SavedDrafting:
+    """The stored drafts and the state of the message's review card."""
+
+    saved: SavedDrafts
+    #: The card now showing the best new draft (None when there is no draft).
+    card: CardView | None
+    #: The card was already on a desk (an edited message, a fixed intent): update it in place.
+    card_was_posted: bool
+    #: Other cards whose drafts the new ones superseded (earlier messages of the conversation).
+    superseded_cards: tuple[int, ...]
+
+
+class DraftingStore(StoreBase):
+    """The two transactions around each analysis."""
+
+    def take_in(self, message: InboundMessage) -> Intake:
+        """Store ``message`` and read what drafting it needs, in one transaction."""
+        now = utcnow()
+
+        def work(session: Session) -> Intake:
+            return _intake(session, record_inbound_in(session, message=message, now=now))
+
+        return self._write(work)
+
+    def take_in_event(self, message: InboundMessage, *, event_id: str) -> Intake | None:
+        """Like ``take_in`` for platform event ``event_id``: None when it was taken in before
+        (the claim and the message are stored together, so a redelivery changes nothing)."""
+        now = utcnow()
+
+        def work(session: Session) -> Intake | None:
+            if not claim_event_in(session, platform=message.platform, event_id=event_id, now=now):
+                return None
+            return _intake(session, record_inbound_in(session, message=message, now=now))
+
+        return self._write(work)
+
+    def intake_of(self, recorded: RecordedMessage) -> Intake:
+        """What drafting an already stored message needs (drafting it again)."""
+        return self._read(lambda session: _intake(session, recorded))
+
+    def save_drafting(
+        self,
+        recorded: RecordedMessage,
+        *,
+        analysis: Analysis,
+        drafts: Sequence[Draft],
+        language: str | None = None,
+        opted_out_at: datetime | None = None,
+    ) -> SavedDrafting:
+        """Store the analysis, the customer's ``language`` and opt-out (when given), the drafts,
+        and point the message's review card at the best of them — one transaction."""
+        now = utcnow()
+
+        def work(session: Session) -> SavedDrafting:
+            save_analysis_in(session, message_pk=recorded.message_pk, analysis=analysis)
+            changes: dict[str, object] = {}
+            if language is not None:
+                changes["language"] = language
+            if opted_out_at is not None:
+                changes.update(opted_out=True, opted_out_at=opted_out_at)
+            if changes:
+                session.execute(
+                    update(CustomerRow)
+                    .where(CustomerRow.id == recorded.customer_pk)
+                    .values(changes)
+                    .execution_options(synchronize_session=False)
+                )
+            saved = save_drafts_in(
+                session,
+                conversation_pk=recorded.conversation_pk,
+                message_pk=recorded.message_pk,
+                drafts=drafts,
+                now=now,
+            )
+            if not saved.draft_ids:
+                return SavedDrafting(saved, None, card_was_posted=False, superseded_cards=())
+            was_posted = bool(
+                session.execute(
+                    select(
+                        exists()
+                        .where(ReviewCardRow.message_id == recorded.message_pk)
+                        .where(CardPostRow.card_id == ReviewCardRow.id)
+                    )
+                ).scalar_one()
+            )
+            card_id = show_on_card_in(
+                session, message_pk=recorded.message_pk, draft_id=saved.draft_ids[0], now=now
+            )
+            others = {card_of_draft_in(session, draft_id=d) for d in saved.superseded_ids}
+            superseded = tuple(sorted(c for c in others if c is not None and c != card_id))
+            return SavedDrafting(
+                saved,
+                card_view_in(session, card_id=card_id),
+                card_was_posted=was_posted,
+                superseded_cards=superseded,
+            )
+
+        return self._write(work)
+
+
+def _intake(session: Session, recorded: RecordedMessage) -> Intake:
+    profile = profile_in(
+        session, customer_pk=recorded.customer_pk, conversation_pk=recorded.conversation_pk
+    )
+    waiting = session.execute(
+        select(
+            exists().where(
+                DraftRow.conversation_id == recorded.conversation_pk,
+                DraftRow.status == PENDING,
+                DraftRow.message_id != recorded.message_pk,
+            )
+        )
+    ).scalar_one()
+    return Intake(recorded, profile, answers_earlier=bool(waiting))
