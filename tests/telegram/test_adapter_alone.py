@@ -1,0 +1,72 @@
+"""The adapter alone, with a desk that only posts cards: what python-telegram-bot, the adapter
+and the fake cost per message, and that a burst loses or doubles nothing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from bot.channels.telegram import TelegramAdapter
+from bot.config import AppConfig
+from bot.domain import InboundMessage
+from bot.review.desk import ReceiveOutcome
+from tests.fakes.telegram_api import FakeTelegram
+from tests.fakes.telegram_bench import measure_card_latency
+from tests.telegram.conftest import LEA, REVIEW_CHAT, telegram_settings
+from tests.unit.test_telegram_cards import CARD
+
+
+@dataclass
+class PostingDesk:
+    """Posts a card for every message at once; remembers the order messages came in."""
+
+    surfaces: list[Any] = field(default_factory=list)
+    received: list[InboundMessage] = field(default_factory=list)
+
+    def attach_channel(self, channel: Any) -> None:
+        pass
+
+    def attach_surface(self, surface: Any) -> None:
+        self.surfaces.append(surface)
+
+    def is_reviewer(self, platform: str, user_id: str) -> bool:
+        return True
+
+    async def receive(self, message: InboundMessage, *, event_id: str | None = None) -> Any:
+        self.received.append(message)
+        card = replace(CARD, message_text=message.text)
+        ref = await self.surfaces[0].post_card(card)
+        return ReceiveOutcome(duplicate=False, card=card, refs=(ref,))
+
+
+async def test_a_burst_of_customers_each_gets_one_card(
+    fake: FakeTelegram, config: AppConfig
+) -> None:
+    desk = PostingDesk()
+    adapter = TelegramAdapter(desk=desk, settings=telegram_settings(fake), config=config)
+    await adapter.start()
+    try:
+        result = await measure_card_latency(fake, review_chat_id=REVIEW_CHAT, n=300)
+    finally:
+        await adapter.stop()
+    assert len(result.latencies) == 300  # measure_card_latency fails on a missing or double card
+    assert len(desk.received) == 300
+    print(
+        f"\nadapter alone, burst of 300: p50 {result.percentile(50) * 1000:.0f} ms, "
+        f"p99 {result.percentile(99) * 1000:.0f} ms, {result.per_second:.0f} messages/s"
+    )
+
+
+async def test_one_customers_messages_reach_the_desk_in_order(
+    fake: FakeTelegram, config: AppConfig
+) -> None:
+    desk = PostingDesk()
+    adapter = TelegramAdapter(desk=desk, settings=telegram_settings(fake), config=config)
+    await adapter.start()
+    try:
+        for i in range(30):
+            fake.customer_says(f"message {i}", user=LEA)
+        await fake.wait_for(lambda: len(desk.received) == 30)
+    finally:
+        await adapter.stop()
+    assert [m.text for m in desk.received] == [f"message {i}" for i in range(30)]
