@@ -1,0 +1,452 @@
+"""Slack, both ways: customers write in channels and DMs, reviewers decide on Block Kit cards.
+
+Built on slack-bolt (``AsyncApp``) with slack-sdk's ``AsyncWebClient``:
+
+- **Customer channel**: ``message`` events in ``slack.customer_channels`` and DMs with the app
+  become ``InboundMessage``s (``slack_events.customer_message``); approved replies go back with
+  ``chat.postMessage`` in the same channel and thread (``send_reply``).
+- **Review desk** (when ``review.slack_channel`` is set): cards are posted and edited with
+  ``chat.postMessage`` / ``chat.update`` (``slack_blocks``); buttons, the intent picker, the ✏️
+  modal and reactions on a card become ``ReviewerAction``s for the desk.
+- **Transport**: Socket Mode when ``SLACK_APP_TOKEN`` is set, otherwise HTTP on ``/slack/events``
+  with bolt's signature verification (a forged or stale request gets 401 and reaches no
+  listener).
+
+Every listener acknowledges first and works afterwards, in a task the adapter keeps so that
+``stop`` can let it finish. Redelivered events are dropped by the desk, which claims the
+``event_id`` in the same transaction as the message; the adapter also drops a retry of an event
+it is still working on. Card and reply posts use a client without slack-sdk's retry handlers:
+the desk's outbox retries on its own schedule (honouring ``Retry-After``), and a second, blind
+retry underneath could send a reply twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import re
+import time
+from collections import OrderedDict
+from collections.abc import AsyncIterator, Awaitable, Sequence
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any, Final
+
+import aiohttp
+from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+from slack_bolt.adapter.starlette.async_handler import AsyncSlackRequestHandler
+from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Route
+
+from bot.channels.base import CardRef, DeliveryFailed, ReplyAddress
+from bot.channels.slack_blocks import (
+    ACTION_IDS,
+    EDIT_CALLBACK_ID,
+    INTENT_ACTION_ID,
+    INTENT_BLOCK_PREFIX,
+    MODAL_BLOCK_ID,
+    MODAL_INPUT_ID,
+    card_blocks,
+    card_fallback,
+    edit_modal,
+    modal_draft_id,
+)
+from bot.channels.slack_events import (
+    action_actor,
+    action_channel,
+    as_int,
+    customer_message,
+    delivery_failure,
+    parse_conversation,
+    reaction_action,
+    user_name,
+)
+from bot.config import AppConfig, Settings
+from bot.domain import InboundMessage, Platform, ReviewAction
+from bot.drafting.escaping import escape_slack
+from bot.errors import ConfigError
+from bot.messages import t
+from bot.review.cards import ReviewCard, ReviewerAction
+
+if TYPE_CHECKING:
+    from bot.review.desk import ReviewDesk
+
+__all__ = ["SlackAdapter"]
+
+log = logging.getLogger(__name__)
+
+DEFAULT_API_URL: Final = "https://slack.com/api/"
+EVENTS_PATH: Final = "/slack/events"
+_NAME_CACHE_SIZE: Final = 2048
+_NAME_TTL_SECONDS: Final = 3600.0
+#: How long ``stop`` lets listeners in flight finish before cancelling them.
+_DRAIN_SECONDS: Final = 5.0
+
+
+def _api_url(url: str | None) -> str:
+    url = url or DEFAULT_API_URL
+    return url if url.endswith("/") else url + "/"
+
+
+class SlackAdapter:
+    """Slack as customer channel and, when ``review.slack_channel`` is set, as review desk."""
+
+    platform: Platform = "slack"
+
+    def __init__(self, *, desk: ReviewDesk, settings: Settings, config: AppConfig) -> None:
+        if settings.slack_bot_token is None:
+            raise ConfigError(t("slack.no_bot_token"))
+        token = settings.slack_bot_token.get_secret_value()
+        self.socket_mode = settings.slack_app_token is not None
+        signing_secret = settings.slack_signing_secret
+        if not self.socket_mode and signing_secret is None:
+            raise ConfigError(t("slack.no_signing_secret"))
+        self._desk = desk
+        self._config = config
+        self._app_token = settings.slack_app_token
+        self._review_channel = config.review.slack_channel
+        self._customer_channels = frozenset(config.slack.customer_channels)
+        base_url = _api_url(settings.slack_api_url)
+        self.client = AsyncWebClient(token=token, base_url=base_url)
+        # Posts without slack-sdk's retry handlers: the outbox owns retries (see module doc).
+        self._poster = AsyncWebClient(token=token, base_url=base_url, retry_handlers=[])
+        self.app = AsyncApp(
+            client=self.client,
+            signing_secret=signing_secret.get_secret_value() if signing_secret else None,
+            # Socket Mode requests arrive over the app's own authenticated websocket.
+            request_verification_enabled=not self.socket_mode,
+            process_before_response=False,
+            logger=log,
+        )
+        self._handler = AsyncSlackRequestHandler(self.app)
+        self._socket: AsyncSocketModeHandler | None = None
+        self._session: aiohttp.ClientSession | None = None
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._in_flight: set[str] = set()
+        self._locks: dict[str, tuple[asyncio.Lock, int]] = {}
+        self._names: OrderedDict[str, tuple[float, str | None]] = OrderedDict()
+        self._lookups: dict[str, asyncio.Future[str | None]] = {}
+        self._register()
+        desk.attach_channel(self)
+        if self._review_channel:
+            desk.attach_surface(self)
+
+    # --- lifecycle ------------------------------------------------------------------------------
+
+    def routes(self) -> Sequence[BaseRoute]:
+        """``POST /slack/events`` in HTTP mode (events and interactivity); none in Socket Mode."""
+        if self.socket_mode:
+            return []
+        return [Route(EVENTS_PATH, self._events_endpoint, methods=["POST"])]
+
+    async def _events_endpoint(self, request: Request) -> Response:
+        return await self._handler.handle(request)
+
+    async def start(self) -> None:
+        if self._session is None:
+            # One connection pool for every Web API call; without it slack-sdk opens a new
+            # session (and TCP/TLS connection) per call.
+            self._session = aiohttp.ClientSession(
+                timeout=aiohttp.ClientTimeout(total=self.client.timeout)
+            )
+            self.client.session = self._session
+            self._poster.session = self._session
+        if self._app_token is not None and self._socket is None:
+            self._socket = AsyncSocketModeHandler(self.app, self._app_token.get_secret_value())
+            await self._socket.connect_async()  # type: ignore[no-untyped-call]
+
+    async def stop(self) -> None:
+        if self._socket is not None:
+            socket, self._socket = self._socket, None
+            await socket.close_async()  # type: ignore[no-untyped-call]
+        if self._tasks:
+            _, pending = await asyncio.wait(set(self._tasks), timeout=_DRAIN_SECONDS)
+            for task in pending:
+                task.cancel()
+            await asyncio.gather(*pending, return_exceptions=True)
+        if self._session is not None:
+            session, self._session = self._session, None
+            self.client.session = self._poster.session = None
+            await session.close()
+
+    async def idle(self) -> None:
+        """Wait until the work of every acknowledged request is done (tests, shutdown)."""
+        while self._tasks:
+            await asyncio.gather(*set(self._tasks), return_exceptions=True)
+
+    def _spawn(self, work: Awaitable[None], *, what: str) -> None:
+        async def run() -> None:
+            try:
+                await work
+            except Exception:
+                log.exception("slack: %s failed", what)
+
+        task = asyncio.get_running_loop().create_task(run())
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    # --- listeners: acknowledge, then work ------------------------------------------------------
+
+    def _register(self) -> None:
+        self.app.event("message")(self._on_message)
+        self.app.event("reaction_added")(self._on_reaction)
+        decisions = "|".join(re.escape(a) for a in ACTION_IDS if a != "replique_edit")
+        self.app.action(re.compile(f"^({decisions})$"))(self._on_button)
+        self.app.action("replique_edit")(self._on_edit_button)
+        self.app.action(INTENT_ACTION_ID)(self._on_intent)
+        self.app.view(EDIT_CALLBACK_ID)(self._on_edit_submit)
+
+    async def _on_message(
+        self, body: dict[str, Any], event: dict[str, Any], context: AsyncBoltContext
+    ) -> None:
+        # Events are acknowledged by bolt before this runs.
+        message = customer_message(
+            event,
+            customer_channels=self._customer_channels,
+            bot_user_id=context.bot_user_id,
+            review_channel=self._review_channel,
+        )
+        if message is None:
+            return
+        event_id = body.get("event_id")
+        event_id = str(event_id) if event_id else None
+        if event_id is not None and event_id in self._in_flight:
+            return  # a retry of an event still being worked on; the store drops later ones
+        if event_id is not None:
+            self._in_flight.add(event_id)
+        self._spawn(self._receive(message, event_id), what="customer message")
+
+    async def _receive(self, message: InboundMessage, event_id: str | None) -> None:
+        try:
+            name = await self._name_of(message.customer_id)
+            # One message at a time per conversation, in arrival order: a follow-up supersedes
+            # the draft of the message before it, never the other way round.
+            async with self._conversation_lock(message.conversation_id):
+                await self._desk.receive(replace(message, customer_name=name), event_id=event_id)
+        finally:
+            if event_id is not None:
+                self._in_flight.discard(event_id)
+
+    @contextlib.asynccontextmanager
+    async def _conversation_lock(self, conversation_id: str) -> AsyncIterator[None]:
+        lock, users = self._locks.get(conversation_id) or (asyncio.Lock(), 0)
+        self._locks[conversation_id] = (lock, users + 1)
+        try:
+            async with lock:
+                yield
+        finally:
+            lock, users = self._locks[conversation_id]
+            if users > 1:
+                self._locks[conversation_id] = (lock, users - 1)
+            else:
+                del self._locks[conversation_id]  # nobody waits: forget the lock
+
+    async def _on_button(self, ack: AsyncAck, body: dict[str, Any], action: dict[str, Any]) -> None:
+        await ack()
+        kind = ACTION_IDS[str(action.get("action_id"))]
+        draft_id = as_int(action.get("value"))
+        self._spawn(self._act(body, kind, draft_id=draft_id), what=f"{kind} button")
+
+    async def _on_intent(self, ack: AsyncAck, body: dict[str, Any], action: dict[str, Any]) -> None:
+        await ack()
+        selected = action.get("selected_option") or {}
+        intent = selected.get("value") if isinstance(selected, dict) else None
+        block_id = str(action.get("block_id") or "")
+        draft_id = as_int(block_id.removeprefix(INTENT_BLOCK_PREFIX))
+        if intent:
+            self._spawn(
+                self._act(body, ReviewAction.FIX_INTENT, draft_id=draft_id, intent=str(intent)),
+                what="intent fix",
+            )
+
+    async def _on_edit_button(
+        self, ack: AsyncAck, body: dict[str, Any], action: dict[str, Any]
+    ) -> None:
+        await ack()
+        self._spawn(self._open_editor(body, as_int(action.get("value"))), what="edit modal")
+
+    async def _open_editor(self, body: dict[str, Any], draft_id: int | None) -> None:
+        user, _ = action_actor(body)
+        channel = action_channel(body) or self._review_channel
+        if not self._desk.is_reviewer("slack", user):
+            await self._notify(channel, user, t("slack.not_reviewer"))
+            return
+        card = await self._desk.card_for_draft(draft_id) if draft_id is not None else None
+        if card is None or card.decided:
+            notice = card.status_line if card is not None and card.status_line else None
+            await self._notify(channel, user, notice or t("slack.card_gone"))
+            return
+        # The trigger id is valid for three seconds after the click: open the modal first.
+        await self.client.views_open(trigger_id=str(body.get("trigger_id")), view=edit_modal(card))
+
+    async def _on_edit_submit(
+        self, ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]
+    ) -> None:
+        await ack()
+        state = (view.get("state") or {}).get("values") or {}
+        text = ((state.get(MODAL_BLOCK_ID) or {}).get(MODAL_INPUT_ID) or {}).get("value")
+        draft_id = modal_draft_id(view)
+        if draft_id is None or not isinstance(text, str) or not text.strip():
+            return
+        self._spawn(
+            self._act(body, ReviewAction.EDIT, draft_id=draft_id, edited_text=text),
+            what="edit",
+        )
+
+    async def _on_reaction(self, event: dict[str, Any]) -> None:
+        found = reaction_action(event)
+        if found is None or found[1].chat_id != self._review_channel:
+            return
+        kind, ref = found
+        user = str(event.get("user") or "")
+        if user:
+            self._spawn(self._decide(user, kind, card=ref), what=f"{kind} reaction")
+
+    async def _act(
+        self,
+        body: dict[str, Any],
+        kind: ReviewAction,
+        *,
+        draft_id: int | None,
+        intent: str | None = None,
+        edited_text: str | None = None,
+    ) -> None:
+        user, _ = action_actor(body)
+        channel = action_channel(body)
+        ts = (
+            (body.get("message") or {}).get("ts") if isinstance(body.get("message"), dict) else None
+        )
+        card = CardRef("slack", channel, str(ts)) if channel and ts else None
+        await self._decide(
+            user, kind, draft_id=draft_id, card=card, intent=intent, edited_text=edited_text
+        )
+
+    async def _decide(
+        self,
+        user: str,
+        kind: ReviewAction,
+        *,
+        draft_id: int | None = None,
+        card: CardRef | None = None,
+        intent: str | None = None,
+        edited_text: str | None = None,
+    ) -> None:
+        name = await self._name_of(user) if self._desk.is_reviewer("slack", user) else None
+        outcome = await self._desk.act(
+            ReviewerAction(
+                action=kind,
+                platform="slack",
+                reviewer_id=user,
+                reviewer_name=name,
+                draft_id=draft_id,
+                card=card,
+                edited_text=edited_text,
+                intent=intent,
+            )
+        )
+        if outcome.notice:
+            channel = card.chat_id if card is not None else self._review_channel
+            await self._notify(channel, user, outcome.notice)
+
+    async def _notify(self, channel: str | None, user: str, text: str) -> None:
+        """A message only ``user`` sees, in ``channel``; best effort."""
+        if not channel or not user:
+            return
+        try:
+            await self.client.chat_postEphemeral(
+                channel=channel, user=user, text=escape_slack(text)
+            )
+        except SlackApiError as exc:
+            log.warning("slack: could not tell %s privately: %s", user, exc.response.get("error"))
+
+    async def _name_of(self, user: str) -> str | None:
+        """The person's display name from ``users.info``, cached; None when Slack won't say.
+
+        Concurrent lookups of one person share one call (a burst of messages from a new
+        customer asks Slack once).
+        """
+        cached = self._names.get(user)
+        if cached is not None and time.monotonic() - cached[0] < _NAME_TTL_SECONDS:
+            self._names.move_to_end(user)
+            return cached[1]
+        pending = self._lookups.get(user)
+        if pending is None:
+            pending = asyncio.ensure_future(self._look_up(user, cached))
+            self._lookups[user] = pending
+            pending.add_done_callback(lambda _: self._lookups.pop(user, None))
+        return await asyncio.shield(pending)
+
+    async def _look_up(self, user: str, cached: tuple[float, str | None] | None) -> str | None:
+        try:
+            response = await self.client.users_info(user=user)
+            found = response.get("user")
+            name = user_name(found) if isinstance(found, dict) else None
+        except SlackApiError as exc:
+            error = exc.response.get("error")
+            # A name is a nicety: the message is drafted without it rather than lost.
+            log.warning("slack: users.info %s failed: %s", user, error)
+            if error != "user_not_found":
+                return cached[1] if cached is not None else None
+            name = None
+        self._names[user] = (time.monotonic(), name)
+        self._names.move_to_end(user)
+        while len(self._names) > _NAME_CACHE_SIZE:
+            self._names.popitem(last=False)
+        return name
+
+    # --- CustomerChannel ------------------------------------------------------------------------
+
+    async def send_reply(self, address: ReplyAddress, text: str) -> str | None:
+        """Post ``text`` literally where the customer wrote: same channel, same thread."""
+        where = parse_conversation(address.conversation_id)
+        thread = where.thread_ts or address.thread_id
+        if thread is None and ":" in address.conversation_id:
+            # A shared channel, unthreaded: answer under the customer's message so the reply
+            # is visibly theirs (it cannot @-mention them: customer-facing text is escaped).
+            thread = address.reply_to_message_id
+        try:
+            response = await self._poster.chat_postMessage(
+                channel=where.channel,
+                text=escape_slack(text),
+                thread_ts=thread,
+                mrkdwn=False,
+                unfurl_links=False,
+                unfurl_media=False,
+            )
+        except SlackApiError as exc:
+            raise delivery_failure(exc) from exc
+        ts = response.get("ts")
+        return str(ts) if ts else None
+
+    # --- ReviewSurface --------------------------------------------------------------------------
+
+    async def post_card(self, card: ReviewCard) -> CardRef:
+        channel = self._review_channel
+        if not channel:
+            raise DeliveryFailed("slack: review.slack_channel is not set", permanent=True)
+        try:
+            response = await self._poster.chat_postMessage(
+                channel=channel,
+                text=card_fallback(card),
+                blocks=card_blocks(card),
+                unfurl_links=False,
+                unfurl_media=False,
+            )
+        except SlackApiError as exc:
+            raise delivery_failure(exc) from exc
+        return CardRef("slack", str(response.get("channel") or channel), str(response["ts"]))
+
+    async def update_card(self, ref: CardRef, card: ReviewCard) -> None:
+        try:
+            await self.client.chat_update(
+                channel=ref.chat_id,
+                ts=ref.message_id,
+                text=card_fallback(card),
+                blocks=card_blocks(card),
+            )
+        except SlackApiError as exc:
+            raise delivery_failure(exc) from exc
