@@ -90,6 +90,11 @@ class CustomerChannel(Protocol):
         """
         ...
 
+    def pacing_key(self, address: ReplyAddress) -> str:
+        """The chat the platform rate-limits a reply to ``address`` under (Slack: the channel,
+        Telegram: the chat), which may hold many customers' conversations."""
+        ...
+
 
 @runtime_checkable
 class ReviewSurface(Protocol):

@@ -400,6 +400,10 @@ class SlackAdapter:
 
     # --- CustomerChannel ------------------------------------------------------------------------
 
+    def pacing_key(self, address: ReplyAddress) -> str:
+        """Slack limits posting per channel, whatever thread or customer a reply is for."""
+        return parse_conversation(address.conversation_id).channel
+
     async def send_reply(self, address: ReplyAddress, text: str) -> str | None:
         """Post ``text`` literally where the customer wrote: same channel, same thread."""
         where = parse_conversation(address.conversation_id)

@@ -182,6 +182,10 @@ class TelegramAdapter:
 
     # --- CustomerChannel --------------------------------------------------------------------
 
+    def pacing_key(self, address: ReplyAddress) -> str:
+        """Telegram limits sending per chat: a group's customers share one pace."""
+        return str(chat_of(address.conversation_id))
+
     async def send_reply(self, address: ReplyAddress, text: str) -> str | None:
         chat_id = chat_of(address.conversation_id)
         reply_to = message_id_of(address.reply_to_message_id)

@@ -140,6 +140,10 @@ class WebAdapter:
 
     # --- CustomerChannel -------------------------------------------------------------------
 
+    def pacing_key(self, address: ReplyAddress) -> str:
+        """The playground has no platform limit; each conversation is its own chat."""
+        return address.conversation_id
+
     async def send_reply(self, address: ReplyAddress, text: str) -> str | None:
         """Show an approved reply in the customer's pane (called by the outbox sender)."""
         conversation = self._conversation(address.conversation_id, name=address.customer_id)

@@ -176,7 +176,7 @@ class OutboxSender:
             thread_id=item.thread_id,
             reply_to_message_id=item.reply_to_message_id,
         )
-        await self._pacer.wait_turn(platform, item.conversation_id)
+        await self._pacer.wait_turn(platform, channel.pacing_key(address))
         try:
             message_id = await channel.send_reply(address, item.text)
         except DeliveryFailed as failure:

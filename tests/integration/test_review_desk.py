@@ -60,6 +60,9 @@ class MemoryChannel:
     sent: list[tuple[ReplyAddress, str]] = field(default_factory=list)
     failures: list[DeliveryFailed | Exception] = field(default_factory=list)
 
+    def pacing_key(self, address: ReplyAddress) -> str:
+        return address.conversation_id
+
     async def send_reply(self, address: ReplyAddress, text: str) -> str | None:
         if self.failures:
             raise self.failures.pop(0)
