@@ -32,7 +32,8 @@ from bot.channels.base import CardRef, CustomerChannel, ReviewSurface
 from bot.config import AppConfig
 from bot.domain import DEFAULT_INTENTS, DraftStatus, InboundMessage, Platform, ReviewAction
 from bot.messages import t
-from bot.review.cards import ActionOutcome, CardEntity, ReviewCard, ReviewerAction
+from bot.review.card_builder import build_card
+from bot.review.cards import ActionOutcome, ReviewCard, ReviewerAction
 from bot.review.outbox import OutboxSender
 from bot.store import CardView, OutboxItem, RecordedMessage, Store
 
@@ -41,35 +42,12 @@ __all__ = ["ReceiveOutcome", "ReviewDesk"]
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
-#: Entity labels worth a place in the card's one-line analysis, in this order.
-_SUMMARY_LABELS = (
-    "ORDER_NUMBER",
-    "TRACKING_NUMBER",
-    "PRODUCT",
-    "MONEY",
-    "DATE",
-    "EMAIL",
-    "PHONE",
-    "PERSON",
-)
-_SENTIMENT_WORDS = {
-    "negative": "card.sentiment_negative",
-    "neutral": "card.sentiment_neutral",
-    "positive": "card.sentiment_positive",
-}
 #: Seconds a new card has to reach its desks before the sweep posts it again.
 _POST_GRACE = 60.0
 _DONE = {
     ReviewAction.SEND: "desk.done_send",
     ReviewAction.EDIT: "desk.done_edit",
     ReviewAction.DISCARD: "desk.done_discard",
-}
-_STATUS_LINES = {
-    DraftStatus.SENT: "card.status_sent",
-    DraftStatus.EDITED: "card.status_edited",
-    DraftStatus.DISCARDED: "card.status_discarded",
-    DraftStatus.SUPERSEDED: "card.status_superseded",
-    DraftStatus.EXPIRED: "card.status_expired",
 }
 
 
@@ -426,72 +404,12 @@ class ReviewDesk:
 
     def card_from(self, view: CardView) -> ReviewCard:
         """The platform-neutral card for a stored view, in the reviewers' language."""
-        analysis = view.analysis
-        intent = analysis.get("intent") or {}
-        entities = tuple(
-            CardEntity(label=str(e.get("label")), text=str(e.get("text")))
-            for e in analysis.get("entities") or ()
-        )
-        draft = view.draft
-        decided_by = None
-        if view.decided_by is not None:
-            decided_by = self._reviewer_names.get(view.decided_by, view.decided_by)
-        status_line = None
-        if draft.status in _STATUS_LINES:
-            moment = view.decided_at or draft.decided_at
-            time_text = self._clock_time(moment) if moment else ""
-            status_line = t(_STATUS_LINES[draft.status], who=decided_by or "?", time=time_text)
-        siblings = view.sibling_ids
-        variant = siblings.index(draft.id) + 1 if draft.id in siblings else 1
-        return ReviewCard(
-            card_id=view.card_id,
-            draft_id=draft.id,
-            customer_name=view.customer_name,
-            customer_platform=cast(Platform, view.customer_platform),
-            message_text=view.message_text,
-            attachment_kind=view.attachment_kind,
-            language=str(analysis.get("language") or draft.language),
-            intent=str(intent.get("name") or "other"),
-            intent_confidence=float(intent.get("confidence") or 0.0),
-            sentiment=str(analysis.get("sentiment") or "neutral"),
-            entities=entities,
-            summary=self._summary(analysis, entities),
-            draft_text=draft.final_text or draft.text,
-            why=draft.why,
-            template=draft.template,
-            promotional=draft.promotional,
-            variant=variant,
-            variants=max(1, len(siblings)),
-            status=draft.status,
+        return build_card(
+            view,
+            zone=self._zone,
             intent_choices=self.intent_choices,
-            decided_by=decided_by,
-            decided_at=view.decided_at,
-            final_text=draft.final_text,
-            status_line=status_line,
-            received_at=view.received_at,
+            reviewer_names=self._reviewer_names,
         )
-
-    def _summary(self, analysis: Mapping[str, Any], entities: tuple[CardEntity, ...]) -> str:
-        intent = analysis.get("intent") or {}
-        sentiment = str(analysis.get("sentiment") or "neutral")
-        shown = sorted(
-            (e for e in entities if e.label in _SUMMARY_LABELS),
-            key=lambda e: _SUMMARY_LABELS.index(e.label),
-        )[:3]
-        details = "".join(f" · {e.label.lower()} {e.text}" for e in shown)
-        line = t(
-            "card.summary",
-            intent=intent.get("name") or "other",
-            confidence=float(intent.get("confidence") or 0.0),
-            sentiment=t(_SENTIMENT_WORDS.get(sentiment, "card.sentiment_neutral")),
-            language=analysis.get("language") or "?",
-            details=details,
-        )
-        reason = analysis.get("handoff_reason")
-        return line + (t("card.handoff", reason=reason) if reason else "")
-
-    def _clock_time(self, moment: datetime) -> str:
-        return f"{moment.astimezone(self._zone):%H:%M}"
 
     # --- background ---------------------------------------------------------------------------
 
