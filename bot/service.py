@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import ipaddress
 import logging
 import signal
 from collections.abc import AsyncIterator, Callable, Iterator
@@ -132,6 +133,16 @@ def playground_enabled(settings: Settings) -> bool:
     return settings.telegram_bot_token is None and settings.slack_bot_token is None
 
 
+def is_loopback(host: str) -> bool:
+    """True for addresses only this machine can reach."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
 def build_service(*, settings: Settings, config: AppConfig, store: Store | None = None) -> Service:
     """Assemble the service the settings ask for (nothing is started yet)."""
     owns_store = store is None
@@ -150,7 +161,15 @@ def build_service(*, settings: Settings, config: AppConfig, store: Store | None 
     if playground_enabled(settings):
         from bot.channels.web import WebAdapter
 
-        desk.allow_web_reviewers()
+        if is_loopback(settings.replique_host):
+            desk.allow_web_reviewers()
+        else:
+            # The playground has no sign-in: reviewing from it is for this machine only.
+            log.warning(
+                "the playground is served on %s: its review buttons are disabled (they work "
+                "only on 127.0.0.1, where nobody else can reach them)",
+                settings.replique_host,
+            )
         adapters.append(WebAdapter(desk=desk, store=store, config=config))
     return Service(
         settings=settings,

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, Protocol
+from urllib.parse import urlsplit
 
 from jinja2 import Environment, FileSystemLoader
 from sse_starlette import EventSourceResponse
@@ -263,6 +264,15 @@ class WebAdapter:
 
     @staticmethod
     async def _json(request: Request) -> dict[str, Any]:
+        # Only the page itself may post: a JSON content type cannot be sent cross-site without a
+        # CORS preflight (which this server never grants), and a browser names the page it
+        # posts from in Origin. Together they stop another site from approving drafts through
+        # a reviewer's browser.
+        if request.headers.get("content-type", "").split(";")[0].strip() != "application/json":
+            raise BadRequest("bad_request", "the body must be JSON (application/json)")
+        origin = request.headers.get("origin")
+        if origin is not None and urlsplit(origin).netloc != request.headers.get("host"):
+            raise BadRequest("bad_request", "requests from another site are refused")
         try:
             payload = await request.json()
         except (json.JSONDecodeError, UnicodeDecodeError):

@@ -6,7 +6,7 @@ import httpx
 import pytest
 
 from bot.config import AppConfig, Settings
-from bot.service import build_service, playground_enabled, running_service
+from bot.service import build_service, is_loopback, playground_enabled, running_service
 from bot.store import Store
 
 
@@ -75,3 +75,37 @@ def test_the_playground_runs_when_no_platform_is_configured(
     env: dict[str, object], expected: bool
 ) -> None:
     assert playground_enabled(Settings(**env)) is expected  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("host", "expected"),
+    [
+        ("127.0.0.1", True),
+        ("localhost", True),
+        ("::1", True),
+        ("0.0.0.0", False),
+        ("192.168.1.20", False),
+        ("replique.example", False),
+    ],
+)
+def test_only_loopback_counts_as_this_machine(host: str, expected: bool) -> None:
+    assert is_loopback(host) is expected
+
+
+def test_the_playground_reviews_only_on_this_machine(
+    sqlite_url: str, app_config: AppConfig
+) -> None:
+    local = build_service(
+        settings=quiet_settings(sqlite_url, replique_playground=True), config=app_config
+    )
+    shared = build_service(
+        settings=quiet_settings(sqlite_url, replique_playground=True, replique_host="0.0.0.0"),
+        config=app_config,
+    )
+    try:
+        assert local.desk.is_reviewer("web", "anyone")
+        assert not shared.desk.is_reviewer("web", "anyone")
+    finally:
+        for service in (local, shared):
+            service.desk.close()
+            service.store.close()

@@ -166,3 +166,33 @@ async def test_pages_are_served_with_their_language_and_a_strict_policy(
     assert insights.status_code == 200
     assert insights.text.count("<svg") >= 2
     assert "complaint: 1" in insights.text
+
+
+async def test_another_site_cannot_post_through_a_reviewers_browser(
+    client: httpx.AsyncClient, playground: Playground
+) -> None:
+    # A form on another site can send text/plain without a preflight: refused.
+    forged = await client.post(
+        "/api/messages",
+        content=json.dumps({"name": "X", "text": "hi", "client_id": "forged-0001"}),
+        headers={"Content-Type": "text/plain"},
+    )
+    assert forged.status_code == 400
+    assert "application/json" in forged.json()["detail"]
+    # A script on another site names its origin: refused too.
+    cross = await client.post(
+        "/api/messages",
+        json={"name": "X", "text": "hi", "client_id": "forged-0002"},
+        headers={"Origin": "https://evil.example"},
+    )
+    assert cross.status_code == 400
+    assert "another site" in cross.json()["detail"]
+    state = (await client.get("/api/state")).json()
+    assert state["cards"] == []
+    # The page itself (same origin) is served.
+    same = await client.post(
+        "/api/messages",
+        json={"name": "X", "text": "hi", "client_id": "page-00001"},
+        headers={"Origin": playground.url},
+    )
+    assert same.status_code == 202, same.text
