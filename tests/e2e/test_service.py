@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import re
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
 import httpx
 import pytest
 
@@ -109,3 +116,38 @@ def test_the_playground_reviews_only_on_this_machine(
         for service in (local, shared):
             service.desk.close()
             service.store.close()
+
+
+def test_replique_run_serves_the_playground_and_stops_on_sigterm(tmp_path: Path) -> None:
+    """What ``make run`` does on a fresh clone: print the address, serve, stop cleanly."""
+    env = {
+        **os.environ,
+        "REPLIQUE_PORT": "0",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'replique.db'}",
+        "REPLIQUE_LANG": "en",
+    }
+    for token in ("TELEGRAM_BOT_TOKEN", "SLACK_BOT_TOKEN", "REPLIQUE_PLAYGROUND"):
+        env.pop(token, None)
+    process = subprocess.Popen(
+        [str(Path(sys.executable).parent / "replique"), "run"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        first = process.stdout.readline()
+        found = re.search(r"http://127\.0\.0\.1:\d+", first)
+        assert found, first
+        page = httpx.get(found.group(0) + "/", timeout=10)
+        assert page.status_code == 200
+        assert "Réplique" in page.text
+        health = httpx.get(found.group(0) + "/healthz", timeout=10).json()
+        assert health["adapters"] == ["web"]
+    finally:
+        process.send_signal(signal.SIGTERM)
+        out, err = process.communicate(timeout=60)
+    assert process.returncode == 0, err
+    assert "Stopping" in out
+    assert "Traceback" not in err
