@@ -1,14 +1,19 @@
-"""Réplique's performance benchmarks (``make bench``): prints a table and writes JSON.
+"""Réplique's benchmarks (``make bench``): prints tables and writes JSON, one section at a time.
 
 Measured, never asserted: the targets are printed next to the figures so a person can judge them,
-and nothing here fails because the machine was slow.
+and nothing here fails because the machine was slow. Sections (``--section NAME`` runs one):
 
+``core`` (the drafting pipeline, results/core.json):
 - throughput: ``replique draft --json`` in one process, messages per second once started;
 - latency: one message at a time through the analyser and drafter, p50/p99 after warm-up;
 - start-up: a fresh ``replique draft --json`` process until its first answer;
 - memory: peak resident memory of the throughput process (both languages loaded).
 
 The messages are the shipped evaluation sets of both languages (never trained on), repeated.
+
+``models`` (results/models.json, see benchmarks/models.py): Banking77 ours vs the TF-IDF +
+LinearSVC baseline side by side, CLINC150 out-of-scope hand-off, sentiment on public tweets, the
+shipped intent models per language.
 """
 
 from __future__ import annotations
@@ -33,6 +38,7 @@ from bot.drafting.session import DraftRequest, DraftSession  # noqa: E402
 from bot.nlp.datasets import TRAINING_DATA, load_examples  # noqa: E402
 
 REPLIQUE = Path(sys.executable).parent / "replique"
+RESULTS = ROOT / "benchmarks" / "results"
 TARGETS = {
     "throughput_msgs_per_s": ">= 2000",
     "latency_p50_ms": "-",
@@ -109,13 +115,11 @@ def latency(texts: list[str], rounds: int) -> tuple[float, float]:
     return statistics.median(timings), timings[int(len(timings) * 0.99) - 1]
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description="Réplique benchmarks")
-    parser.add_argument("--repeat", type=int, default=10, help="passes over the messages")
-    parser.add_argument("--rounds", type=int, default=2000, help="single-message timings")
-    parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results" / "core.json")
-    args = parser.parse_args()
+# ---------------------------------------------------------------------------------------------
+# Section: core (the drafting pipeline) -> benchmarks/results/core.json
 
+
+def run_core(args: argparse.Namespace) -> None:
     texts = messages()
     startup = min(startup_seconds() for _ in range(3))
     rate, peak_mb, n = throughput(texts, args.repeat)
@@ -132,9 +136,51 @@ def main() -> None:
     print(f"{'measure':<24}{'value':>12}  target")
     for key, target in TARGETS.items():
         print(f"{key:<24}{results[key]:>12}  {target}")
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
-    print(f"\nwritten to {args.out}")
+    out = args.out or RESULTS / "core.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    print(f"\nwritten to {out}")
+
+
+# ---------------------------------------------------------------------------------------------
+# Section: models (intent and sentiment accuracy, ours vs the baseline) -> results/models.json
+
+
+def run_models_section(args: argparse.Namespace) -> None:
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from models import print_models, run_models
+
+    results = run_models(args.models or ())
+    results["machine"] = {"cpus": os.cpu_count(), "python": platform.python_version()}
+    print_models(results)
+    out = RESULTS / "models.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    print(f"\nwritten to {out}")
+
+
+# ---------------------------------------------------------------------------------------------
+
+SECTIONS = {"core": run_core, "models": run_models_section}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Réplique benchmarks")
+    parser.add_argument(
+        "--section", choices=list(SECTIONS), action="append", help="run only these sections"
+    )
+    parser.add_argument("--repeat", type=int, default=10, help="passes over the messages")
+    parser.add_argument("--rounds", type=int, default=2000, help="single-message timings")
+    parser.add_argument("--out", type=Path, default=None, help="core section's JSON file")
+    parser.add_argument(
+        "--models",
+        action="append",
+        help="models section: only these (banking77, clinc150, sentiment, shipped_intents)",
+    )
+    args = parser.parse_args()
+    for name in args.section or list(SECTIONS):
+        print(f"== {name} ==")
+        SECTIONS[name](args)
 
 
 if __name__ == "__main__":

@@ -14,7 +14,7 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, ParamSpec, TypeVar
 
 import typer
 from rich.console import Console
@@ -25,6 +25,9 @@ from bot.config import RESOURCES, load_config
 from bot.domain import Platform
 from bot.errors import RepliqueError
 from bot.messages import t
+
+if TYPE_CHECKING:
+    from bot.nlp.training import EpochReport
 
 __all__ = ["app", "main"]
 
@@ -153,33 +156,23 @@ def train(
     data: Annotated[Path, typer.Option(help="CSV (text,label) or YAML training file.")],
     out: Annotated[Path, typer.Option(help="Folder to write the model to.")],
     lang: Annotated[str, typer.Option(help="Language of the data: en or fr.")] = "en",
-    arch: Annotated[str, typer.Option(help="Architecture: bow, bow_words or ensemble.")] = "bow",
+    arch: Annotated[
+        str, typer.Option(help="Architecture: tfidf (default), bow, bow_words or ensemble.")
+    ] = "tfidf",
     seed: Annotated[int, typer.Option(help="Random seed (same seed, same model).")] = 0,
     max_epochs: Annotated[int, typer.Option(help="Upper bound on training epochs.")] = 40,
 ) -> None:
     """Train an intent model from labelled examples."""
     from bot.nlp.datasets import load_examples
-    from bot.nlp.training import EpochReport, TrainSettings, train_classifier
+    from bot.nlp.training import TrainSettings, train_classifier
 
     if lang not in ("en", "fr"):
         raise RepliqueError(t("cli.bad_lang", lang=lang))
     examples = load_examples(data)
     settings = TrainSettings(lang=lang, arch=arch, seed=seed, max_epochs=max_epochs)
     stdout.print(escape(t("cli.train_start", count=len(examples), lang=lang, arch=arch, seed=seed)))
-
-    def report(epoch: EpochReport) -> None:
-        stdout.print(
-            t(
-                "cli.train_epoch",
-                epoch=epoch.epoch,
-                loss=epoch.loss,
-                accuracy=epoch.dev.accuracy,
-                macro_f1=epoch.dev.macro_f1,
-                mark=" *" if epoch.best else "",
-            )
-        )
-
-    trained = train_classifier(examples, settings, on_epoch=report)
+    with _TrainingProgress(max_epochs) as progress:
+        trained = train_classifier(examples, settings, on_epoch=progress.report)
     trained.save(out)
     saved = t(
         "cli.train_saved",
@@ -190,6 +183,71 @@ def train(
         lang=lang,
     )
     stdout.print(escape(saved))
+
+
+class _TrainingProgress:
+    """Epoch progress: a bar with the current validation score on a terminal, lines otherwise."""
+
+    def __init__(self, max_epochs: int) -> None:
+        from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+        self._max_epochs = max_epochs
+        self._best = 0.0
+        self._bar: Progress | None = None
+        self._task: Any = None
+        if stdout.is_terminal:
+            self._bar = Progress(
+                TextColumn("{task.description}"),
+                BarColumn(),
+                TextColumn("{task.completed}/{task.total}"),
+                TimeElapsedColumn(),
+                console=stdout,
+            )
+
+    def __enter__(self) -> _TrainingProgress:
+        if self._bar is not None:
+            self._bar.start()
+            self._task = self._bar.add_task(
+                t("cli.train_progress", accuracy=0.0, best=0.0), total=self._max_epochs
+            )
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._bar is not None:
+            self._bar.stop()
+
+    def report(self, epoch: EpochReport) -> None:
+        if epoch.refit:
+            line = t("cli.train_refit", epoch=epoch.epoch, epochs=epoch.total, loss=epoch.loss)
+            if self._bar is not None:
+                self._bar.update(
+                    self._task,
+                    description=t("cli.train_progress_refit"),
+                    completed=epoch.epoch,
+                    total=epoch.total,
+                )
+                self._bar.console.print(escape(line))
+            else:
+                stdout.print(escape(line))
+            return
+        self._best = max(self._best, epoch.dev.accuracy)
+        line = t(
+            "cli.train_epoch",
+            epoch=epoch.epoch,
+            loss=epoch.loss,
+            accuracy=epoch.dev.accuracy,
+            macro_f1=epoch.dev.macro_f1,
+            mark=" *" if epoch.best else "",
+        )
+        if self._bar is None:
+            stdout.print(escape(line))
+            return
+        self._bar.update(
+            self._task,
+            completed=epoch.epoch,
+            description=t("cli.train_progress", accuracy=epoch.dev.accuracy, best=self._best),
+        )
+        self._bar.console.print(escape(line))
 
 
 @app.command("eval")

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from spacy.language import Language
 
-from bot.nlp import architectures  # registers replique.TextCatNormBOW.v1
+from bot.nlp import architectures, tfidf  # registers replique.TextCatNormBOW.v1, TextCatTfidf.v1
 from bot.nlp.entities import make_rule_entities
 from bot.nlp.normalize import make_text_normalizer
 from bot.nlp.people_places import make_pretrained_entities
 from bot.nlp.signals import make_message_signals
 
-__all__ = ["COMPONENTS", "architectures"]
+__all__ = ["COMPONENTS", "architectures", "tfidf"]
 
 COMPONENTS = {
     "replique_normalizer_v1": "sets NORM to a lower-cased, accent-stripped form",

@@ -53,3 +53,23 @@ def test_shipped_model_matches_its_data(lang: str, component: str) -> None:
     assert meta["fingerprint"] == default_fingerprint(lang, component), (
         f"bot/nlp/models/{lang}/{component} is stale: run 'make models'"
     )
+
+
+@pytest.mark.parametrize(
+    ("lang", "component"), [(lang, c) for lang in LANGS for c in ("intent", "sentiment")]
+)
+def test_shipped_models_use_the_trainers_default_recipe(lang: str, component: str) -> None:
+    from bot.nlp.training import TrainSettings
+
+    meta = json.loads((DEFAULT_MODELS / lang / component / "meta.json").read_text())["replique"]
+    assert meta["arch"] == TrainSettings(lang=lang).arch
+    assert meta["refit"] is True
+    # Scored on the evaluation set at build time, never trained on it.
+    assert meta["eval_n"] == len(
+        load_examples(
+            TRAINING_DATA
+            / lang
+            / f"{'intents' if component == 'intent' else 'sentiment'}_eval.yml",
+            section="intents" if component == "intent" else "sentiment",
+        )
+    )

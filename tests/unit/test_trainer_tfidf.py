@@ -1,0 +1,197 @@
+"""The default trainer (TF-IDF features in a spaCy textcat) on small slices: it learns, it is
+reproducible, it saves and loads, and ``replique train`` / ``replique eval`` work end to end."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+import bot.nlp.tfidf as tfidf
+from bot.cli import app
+from bot.nlp.datasets import TRAINING_DATA, LabelledText, load_examples
+from bot.nlp.model_io import load_classifier
+from bot.nlp.training import TrainSettings, predict_labels, train_classifier
+
+_LABELS = ("order_status", "thanks", "opt_out", "return_refund", "other")
+
+
+def _slice(lang: str, per_label: int, source: str = "intents.yml") -> list[LabelledText]:
+    counts: dict[str, int] = {}
+    out = []
+    for e in load_examples(TRAINING_DATA / lang / source):
+        if e.label in _LABELS and counts.get(e.label, 0) < per_label:
+            counts[e.label] = counts.get(e.label, 0) + 1
+            out.append(e)
+    return out
+
+
+@pytest.fixture(scope="module")
+def french_model() -> object:
+    return train_classifier(_slice("fr", 50), TrainSettings(lang="fr", seed=2, max_epochs=10))
+
+
+def test_default_architecture_is_tfidf_and_learns(french_model: object, tmp_path: Path) -> None:
+    trained = french_model
+    assert trained.settings.arch == "tfidf"  # type: ignore[attr-defined]
+    evaluation = _slice("fr", 100, "intents_eval.yml")
+    predicted = predict_labels(trained.nlp, "intent", [e.text for e in evaluation])  # type: ignore[attr-defined]
+    right = sum(label == e.label for (label, _), e in zip(predicted, evaluation, strict=True))
+    assert right / len(evaluation) > 0.7
+    out = trained.save(tmp_path / "model")  # type: ignore[attr-defined]
+    loaded = load_classifier(out)
+    # No normaliser in the saved pipeline: the features fold case and accents themselves.
+    assert loaded.nlp.pipe_names == ["intent"]
+    meta = json.loads((out / "meta.json").read_text())["replique"]
+    assert meta["arch"] == "tfidf"
+    assert meta["refit"] is True
+    texts = [e.text for e in evaluation]
+    assert predict_labels(loaded.nlp, "intent", texts) == predict_labels(
+        trained.nlp,  # type: ignore[attr-defined]
+        "intent",
+        texts,
+    )
+
+
+def test_case_and_accents_do_not_change_the_answer(french_model: object) -> None:
+    nlp = french_model.nlp  # type: ignore[attr-defined]
+    accented = ["Je veux être remboursé pour ma commande", "Où est rendu mon colis ?"]
+    plain = ["JE VEUX ETRE REMBOURSE POUR MA COMMANDE", "ou est rendu mon colis ?"]
+    assert predict_labels(nlp, "intent", accented) == predict_labels(nlp, "intent", plain)
+
+
+def test_misspelt_words_share_character_features(french_model: object) -> None:
+    nlp = french_model.nlp  # type: ignore[attr-defined]
+    (label, _), *_ = predict_labels(nlp, "intent", ["je voudrais un rembourssement svp"])
+    assert label == "return_refund"
+
+
+def test_numpy_path_scores_like_the_sparse_product(
+    french_model: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    nlp = french_model.nlp  # type: ignore[attr-defined]
+    texts = ["merci beaucoup", "arrêtez les textos", "", "colis 4821 pas reçu"]
+    fast = predict_labels(nlp, "intent", texts)
+    monkeypatch.setattr(tfidf, "csr_matrix", None)
+    slow = predict_labels(nlp, "intent", texts)
+    assert [label for label, _ in fast] == [label for label, _ in slow]
+    assert max(abs(a - b) for (_, a), (_, b) in zip(fast, slow, strict=True)) < 1e-5
+
+
+def test_same_seed_same_model() -> None:
+    data = _slice("en", 25)
+    settings = TrainSettings(lang="en", seed=3, max_epochs=3, patience=10)
+    a, b = train_classifier(data, settings), train_classifier(data, settings)
+    texts = ["thx a lot", "stop texting me", "parcel still not here", "refund please"]
+    assert predict_labels(a.nlp, "intent", texts) == predict_labels(b.nlp, "intent", texts)
+
+
+def test_feature_index_keeps_features_seen_often_enough() -> None:
+    import spacy
+    from thinc.api import Model
+
+    nlp = spacy.blank("en")
+    docs = [nlp.make_doc(text) for text in ("refund me", "refund now", "hello")]
+    model: Model = tfidf.build_tfidf_text_classifier(  # type: ignore[type-arg]
+        exclusive_classes=True, min_count=2
+    )
+    kept = tfidf.fit_feature_index(model, docs)
+    everything = tfidf.fit_feature_index(
+        tfidf.build_tfidf_text_classifier(exclusive_classes=True, min_count=1), docs
+    )
+    assert 0 < kept < everything
+
+
+def _write_csv(path: Path, examples: list[LabelledText]) -> Path:
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["text", "label"])
+        writer.writerows([(e.text, e.label) for e in examples])
+    return path
+
+
+def test_cli_trains_with_plain_progress_lines_and_evaluates(tmp_path: Path) -> None:
+    runner = CliRunner()
+    train_csv = _write_csv(tmp_path / "train.csv", _slice("en", 30))
+    test_csv = _write_csv(tmp_path / "test.csv", _slice("en", 100, "intents_eval.yml"))
+    out = tmp_path / "model"
+    result = runner.invoke(
+        app,
+        [
+            "train",
+            "--data",
+            str(train_csv),
+            "--out",
+            str(out),
+            "--lang",
+            "en",
+            "--seed",
+            "1",
+            "--max-epochs",
+            "4",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    # Not a terminal: one plain line per epoch, no progress bar escape codes.
+    assert result.output.count("\n") >= 4
+    assert "\x1b[" not in result.output
+    assert (out / "meta.json").exists()
+    result = runner.invoke(app, ["eval", "--model", str(out), "--data", str(test_csv), "--json"])
+    assert result.exit_code == 0, result.output
+    scores = json.loads(result.output)
+    assert set(scores) == {"accuracy", "macro_f1", "n", "messages_per_second"}
+    assert scores["n"] == len(_slice("en", 100, "intents_eval.yml"))
+    assert scores["accuracy"] > 0.6
+    readable = runner.invoke(app, ["eval", "--model", str(out), "--data", str(test_csv)])
+    assert readable.exit_code == 0
+    assert "order_status" in readable.output
+
+
+def test_baseline_runs_on_a_slice() -> None:
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
+    from baseline import run_baseline
+
+    train, test = _slice("en", 40), _slice("en", 100, "intents_eval.yml")
+    result = run_baseline(
+        ([e.text for e in train], [e.label for e in train]),
+        ([e.text for e in test], [e.label for e in test]),
+        repeats=1,
+    )
+    assert result.n == len(test)
+    assert 0.5 < result.accuracy <= 1.0
+
+
+def test_a_trained_model_named_in_the_config_drives_the_analyser(tmp_path: Path) -> None:
+    from bot.config import AppConfig
+    from bot.nlp.analyser import Analyser
+
+    # A brand intent the shipped model does not know proves the brand's model is the one used.
+    examples = _slice("en", 30) + [
+        LabelledText(text, "loyalty_points")
+        for text in (
+            "how many loyalty points do I have",
+            "can I spend my reward points",
+            "my points balance is wrong",
+            "do points expire",
+            "how do I earn more points",
+            "loyalty points not added after purchase",
+            "transfer my points to my partner",
+            "what can I get with 500 points",
+        )
+    ]
+    trained = train_classifier(examples, TrainSettings(lang="en", seed=1, max_epochs=8))
+    trained.save(tmp_path / "en-intent")
+    config = AppConfig.model_validate(
+        {
+            "models": {"en": "en-intent"},
+            "base_dir": tmp_path,
+            "brand": {"languages": ["en"]},
+            "catalog": None,
+        }
+    )
+    analysis = Analyser(config).analyse("how many loyalty points do I have left?", hint="en")
+    assert analysis.intent.name == "loyalty_points"
