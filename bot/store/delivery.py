@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import Session
 
+from bot.domain import DraftStatus
 from bot.store.base import StoreBase
 from bot.store.models import (
     INBOUND,
@@ -347,9 +348,13 @@ def _outbox_item(session: Session, outbox_id: int) -> OutboxItem:
     )
 
 
-def show_on_card_in(session: Session, *, message_pk: int, draft_id: int, now: datetime) -> int:
-    """``DeliveryStore.show_on_card`` within ``session``."""
-    require_row(session, MessageRow, message_pk, "message")
+def show_on_card_in(
+    session: Session, *, message_pk: int, draft_id: int, now: datetime, verified: bool = False
+) -> int:
+    """``DeliveryStore.show_on_card`` within ``session``; ``verified``: the message is known to
+    exist."""
+    if not verified:
+        require_row(session, MessageRow, message_pk, "message")
     cards = insert_for(session, ReviewCardRow).values(
         message_id=message_pk, draft_id=draft_id, created_at=now, updated_at=now
     )
@@ -398,12 +403,14 @@ def card_view_in(session: Session, *, card_id: int) -> CardView | None:
             .order_by(DraftRow.rank, DraftRow.id)
         ).scalars()
     ]
-    decision = session.execute(
-        select(DecisionRow.action, DecisionRow.reviewer, DecisionRow.decided_at)
-        .where(DecisionRow.draft_id == draft.id)
-        .order_by(DecisionRow.id.desc())
-        .limit(1)
-    ).one_or_none()
+    decision = None
+    if draft.status is not DraftStatus.PENDING:  # a pending draft has no decision to show
+        decision = session.execute(
+            select(DecisionRow.action, DecisionRow.reviewer, DecisionRow.decided_at)
+            .where(DecisionRow.draft_id == draft.id)
+            .order_by(DecisionRow.id.desc())
+            .limit(1)
+        ).one_or_none()
     payload: dict[str, Any] = dict(head.payload or {})
     return CardView(
         card_id=card_id,

@@ -101,7 +101,10 @@ class DraftingStore(StoreBase):
         now = utcnow()
 
         def work(session: Session) -> SavedDrafting:
-            save_analysis_in(session, message_pk=recorded.message_pk, analysis=analysis)
+            # The message was stored by take_in: the statements skip checking that it exists.
+            save_analysis_in(
+                session, message_pk=recorded.message_pk, analysis=analysis, verified=True
+            )
             changes: dict[str, object] = {}
             if language is not None:
                 changes["language"] = language
@@ -120,6 +123,7 @@ class DraftingStore(StoreBase):
                 message_pk=recorded.message_pk,
                 drafts=drafts,
                 now=now,
+                verified=True,
             )
             if not saved.draft_ids:
                 return SavedDrafting(saved, None, card_was_posted=False, superseded_cards=())
@@ -133,7 +137,11 @@ class DraftingStore(StoreBase):
                 ).scalar_one()
             )
             card_id = show_on_card_in(
-                session, message_pk=recorded.message_pk, draft_id=saved.draft_ids[0], now=now
+                session,
+                message_pk=recorded.message_pk,
+                draft_id=saved.draft_ids[0],
+                now=now,
+                verified=True,
             )
             others = {card_of_draft_in(session, draft_id=d) for d in saved.superseded_ids}
             superseded = tuple(sorted(c for c in others if c is not None and c != card_id))

@@ -345,8 +345,11 @@ def profile_in(
     )
 
 
-def save_analysis_in(session: Session, *, message_pk: int, analysis: Analysis) -> None:
-    """``IntakeStore.save_analysis`` within ``session``."""
+def save_analysis_in(
+    session: Session, *, message_pk: int, analysis: Analysis, verified: bool = False
+) -> None:
+    """``IntakeStore.save_analysis`` within ``session``; ``verified``: the message is known to
+    exist (the caller has just stored it)."""
     row = {
         "message_id": message_pk,
         "language": analysis.language,
@@ -357,7 +360,8 @@ def save_analysis_in(session: Session, *, message_pk: int, analysis: Analysis) -
         "payload": asdict(analysis),
         "created_at": utcnow(),
     }
-    require_row(session, MessageRow, message_pk, "message")
+    if not verified:
+        require_row(session, MessageRow, message_pk, "message")
     analyses = insert_for(session, AnalysisRow).values(row)
     session.execute(
         analyses.on_conflict_do_update(

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from functools import partial
 
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from bot.domain import Draft, DraftStatus, ReviewAction
@@ -33,6 +33,7 @@ from bot.store.queries import (
     load_draft,
     lock_row,
     require_row,
+    scalar_int,
     storable,
     stored_draft,
     why_not,
@@ -254,17 +255,20 @@ def save_drafts_in(
     message_pk: int,
     drafts: Sequence[Draft],
     now: datetime,
+    verified: bool = False,
 ) -> SavedDrafts:
-    """``ReviewStore.save_drafts`` within ``session``."""
-    owner = session.execute(
-        select(MessageRow.conversation_id).where(MessageRow.id == message_pk)
-    ).scalar_one_or_none()
-    if owner is None:
-        raise LookupError(f"No message {message_pk}: record it before drafting replies.")
-    if owner != conversation_pk:
-        raise ValueError(
-            f"Message {message_pk} belongs to conversation {owner}, not {conversation_pk}."
-        )
+    """``ReviewStore.save_drafts`` within ``session``; ``verified`` skips checking that the
+    message belongs to the conversation (the caller has just stored it there)."""
+    if not verified:
+        owner = session.execute(
+            select(MessageRow.conversation_id).where(MessageRow.id == message_pk)
+        ).scalar_one_or_none()
+        if owner is None:
+            raise LookupError(f"No message {message_pk}: record it before drafting replies.")
+        if owner != conversation_pk:
+            raise ValueError(
+                f"Message {message_pk} belongs to conversation {owner}, not {conversation_pk}."
+            )
     lock_row(session, ConversationRow, conversation_pk)
     superseded = session.execute(
         update(DraftRow)
@@ -278,23 +282,32 @@ def save_drafts_in(
         .execution_options(synchronize_session=False)
     ).scalars()
     superseded_ids = tuple(sorted(int(pk) for pk in superseded))
+    if not drafts:
+        return SavedDrafts((), superseded_ids)
     rows = [
-        DraftRow(
-            conversation_id=conversation_pk,
-            message_id=message_pk,
-            rank=draft.rank,
-            text=storable(draft.text),
-            template=draft.template,
-            promotional=draft.promotional,
-            why=storable(draft.why),
-            language=draft.language,
-            offer_blocked=draft.offer_blocked,
-            status=PENDING,
-            version=1,
-            created_at=now,
-        )
+        {
+            "conversation_id": conversation_pk,
+            "message_id": message_pk,
+            "rank": draft.rank,
+            "text": storable(draft.text),
+            "template": draft.template,
+            "promotional": draft.promotional,
+            "why": storable(draft.why),
+            "language": draft.language,
+            "offer_blocked": draft.offer_blocked,
+            "status": PENDING,
+            "version": 1,
+            "created_at": now,
+            "decided_at": None,
+            "final_text": None,
+        }
         for draft in drafts
     ]
-    session.add_all(rows)
-    session.flush()
-    return SavedDrafts(tuple(row.id for row in rows), superseded_ids)
+    if len({draft.rank for draft in drafts}) == len(drafts):
+        # One multi-row INSERT … RETURNING; rows may come back in any order, so the ids are put
+        # back in the order of ``drafts`` by their (distinct) ranks.
+        inserted = session.execute(insert(DraftRow).returning(DraftRow.id, DraftRow.rank), rows)
+        by_rank = {int(rank): int(pk) for pk, rank in inserted}
+        return SavedDrafts(tuple(by_rank[draft.rank] for draft in drafts), superseded_ids)
+    ids = [scalar_int(session, insert(DraftRow).values(row).returning(DraftRow.id)) for row in rows]
+    return SavedDrafts(tuple(ids), superseded_ids)

@@ -774,3 +774,22 @@ def test_sqlite_file_gets_its_folder_wal_and_foreign_keys(sqlite_url: str) -> No
         plain.dispose()
     with Store.open(sqlite_url) as store, store._engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar_one() == 1
+
+
+def test_drafts_keep_their_order_whatever_their_ranks(store: Store) -> None:
+    recorded = store.record_inbound(
+        InboundMessage(platform="web", conversation_id="r", customer_id="r", text="hello")
+    )
+    ranked = [
+        Draft(text=f"d{r}", template=f"t/{r}", promotional=False, why="", rank=r) for r in (1, 2, 3)
+    ]
+    same = [Draft(text=f"s{i}", template=f"s/{i}", promotional=False, why="") for i in range(3)]
+    for drafts in (ranked, same):
+        saved = store.save_drafts(
+            conversation_pk=recorded.conversation_pk,
+            message_pk=recorded.message_pk,
+            drafts=drafts,
+        )
+        assert [store.get_draft(pk).text for pk in saved.draft_ids] == [  # type: ignore[union-attr]
+            d.text for d in drafts
+        ]
