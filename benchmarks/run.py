@@ -14,6 +14,10 @@ The messages are the shipped evaluation sets of both languages (never trained on
 ``models`` (results/models.json, see benchmarks/models.py): Banking77 ours vs the TF-IDF +
 LinearSVC baseline side by side, CLINC150 out-of-scope hand-off, sentiment on public tweets, the
 shipped intent models per language.
+
+``channels`` (results/channels.json, see benchmarks/channels.py): ``replique run`` against the
+fake Telegram and Slack APIs: time from a customer message to its review card (p50, p99) at a
+steady rate, and sustained messages per second in a burst, with lost and duplicated cards counted.
 """
 
 from __future__ import annotations
@@ -160,8 +164,28 @@ def run_models_section(args: argparse.Namespace) -> None:
 
 
 # ---------------------------------------------------------------------------------------------
+# Section: channels (card latency and throughput through the platforms) -> results/channels.json
 
-SECTIONS = {"core": run_core, "models": run_models_section}
+
+def run_channels_section(args: argparse.Namespace) -> None:
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import asyncio
+
+    from channels import print_table
+    from channels import run as run_channels
+
+    report = asyncio.run(run_channels(args.channel_messages, args.channel_rate))
+    report["machine"] = {"cpus": os.cpu_count(), "python": platform.python_version()}
+    print_table(report["results"])
+    out = RESULTS / "channels.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    print(f"\nwritten to {out}")
+
+
+# ---------------------------------------------------------------------------------------------
+
+SECTIONS = {"core": run_core, "channels": run_channels_section, "models": run_models_section}
 
 
 def main() -> None:
@@ -176,6 +200,12 @@ def main() -> None:
         "--models",
         action="append",
         help="models section: only these (banking77, clinc150, sentiment, shipped_intents)",
+    )
+    parser.add_argument(
+        "--channel-messages", type=int, default=300, help="channels section: messages per run"
+    )
+    parser.add_argument(
+        "--channel-rate", type=float, default=20.0, help="channels section: steady messages/s"
     )
     args = parser.parse_args()
     for name in args.section or list(SECTIONS):
