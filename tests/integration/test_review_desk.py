@@ -177,7 +177,8 @@ async def test_a_complaint_gets_a_card_and_the_approved_reply_reaches_the_custom
     assert shown.status is DraftStatus.SENT
     assert shown.status_line is not None
     assert "Léa" in shown.status_line
-    await asyncio.sleep(0.2)
+    # The outbox row is closed: nothing is left that could send it again.
+    await until(lambda: desk.store.outbox_counts() == {"delivered": 1})
     assert len(channel.sent) == 1
 
 
@@ -202,7 +203,7 @@ async def test_someone_not_on_the_list_cannot_act(
     assert outcome.notice
     assert "reviewers" in outcome.notice
     assert (await desk.card_for_draft(card.draft_id)).status is DraftStatus.PENDING  # type: ignore[union-attr]
-    await asyncio.sleep(0.2)
+    assert desk.store.outbox_counts() == {}  # nothing was queued, so nothing can be sent
     assert channel.sent == []
 
 
@@ -282,8 +283,7 @@ async def test_a_429_is_retried_when_the_platform_says_and_delivered_once(
     await desk.receive(says("where is my order 1234?"), event_id="r")
     _, card = surface.last()
     assert (await desk.act(click(ReviewAction.SEND, card))).applied
-    await until(lambda: len(channel.sent) == 1)
-    await asyncio.sleep(0.3)
+    await until(lambda: desk.store.outbox_counts() == {"delivered": 1})
     assert len(channel.sent) == 1
     assert channel.failures == []
 
