@@ -133,17 +133,6 @@ class DeliveryStore(StoreBase):
 
         return self._read(partial(card_of_draft_in, draft_id=draft_id))
 
-    def card_of_message(self, message_pk: int) -> int | None:
-        """The card of a customer message, or None."""
-
-        def work(session: Session) -> int | None:
-            found = session.execute(
-                select(ReviewCardRow.id).where(ReviewCardRow.message_id == message_pk)
-            ).scalar_one_or_none()
-            return None if found is None else int(found)
-
-        return self._read(work)
-
     def card_view(self, card_id: int) -> CardView | None:
         """Everything a review card shows, in one read."""
 

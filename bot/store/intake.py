@@ -50,22 +50,6 @@ class IntakeStore(StoreBase):
         """
         return self._write(partial(record_inbound_in, message=message, now=utcnow()))
 
-    def record_event(self, message: InboundMessage, *, event_id: str) -> RecordedMessage | None:
-        """Store a customer message that came as platform event ``event_id``, once.
-
-        The event id is claimed in the same transaction as the message is stored: a redelivered
-        event (a webhook retried, a poll repeated, a restart in between) returns None and changes
-        nothing, and a message is never claimed without being stored.
-        """
-        now = utcnow()
-
-        def work(session: Session) -> RecordedMessage | None:
-            if not claim_event_in(session, platform=message.platform, event_id=event_id, now=now):
-                return None
-            return record_inbound_in(session, message=message, now=now)
-
-        return self._write(work)
-
     def stored_inbound(self, message_pk: int) -> tuple[InboundMessage, RecordedMessage] | None:
         """A stored customer message as it came in, with where it is stored (to draft it again
         after a restart), or None."""
@@ -172,13 +156,6 @@ class IntakeStore(StoreBase):
     def save_analysis(self, message_pk: int, analysis: Analysis) -> None:
         """Store what the analyser understood of a message, replacing an earlier analysis."""
         self._write(partial(save_analysis_in, message_pk=message_pk, analysis=analysis))
-
-    def mark_event_processed(self, platform: str, event_id: str) -> bool:
-        """Claim a platform event: True the first time, False when any process claimed it before."""
-
-        return self._write(
-            partial(claim_event_in, platform=platform, event_id=event_id, now=utcnow())
-        )
 
 
 def record_inbound_in(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta, timezone
 from functools import partial
 from pathlib import Path
@@ -603,21 +604,28 @@ def test_expire_pending(store: Store) -> None:
 # -- events and corrections ----------------------------------------------------------------------
 
 
-def test_mark_event_processed_is_idempotent(store: Store) -> None:
-    assert store.mark_event_processed("telegram", "update-1")
-    assert not store.mark_event_processed("telegram", "update-1")
-    assert store.mark_event_processed("slack", "update-1")
-    assert store.mark_event_processed("telegram", "update-2")
+def test_a_platform_event_is_taken_in_once(store: Store) -> None:
+    hello = inbound("bonjour")
+    assert store.take_in_event(hello, event_id="update-1") is not None
+    assert store.take_in_event(hello, event_id="update-1") is None
+    assert store.take_in_event(replace(hello, platform="slack"), event_id="update-1") is not None
+    taken = store.take_in_event(hello, event_id="update-2")
+    assert taken is not None
+    # The redelivered event stored nothing: two messages in the conversation, not three.
+    assert taken.profile.earlier_messages == ("bonjour",)
 
 
-def test_mark_event_processed_is_race_safe(store_url: str) -> None:
+def test_taking_in_an_event_is_race_safe(store_url: str, engine: Engine) -> None:
     stores = [Store.open(store_url) for _ in range(4)]
     try:
         for event in range(5):
-            claims = run_together(
-                *[partial(s.mark_event_processed, "slack", f"Ev{event}") for s in stores]
+            message = inbound(f"message {event}")
+            taken = run_together(
+                *[partial(s.take_in_event, message, event_id=f"Ev{event}") for s in stores]
             )
-            assert sorted(claims) == [False, False, False, True]
+            assert sum(result is not None for result in taken) == 1
+        with engine.connect() as conn:
+            assert conn.execute(text("SELECT count(*) FROM messages")).scalar_one() == 5
     finally:
         for opened in stores:
             opened.close()
