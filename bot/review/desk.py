@@ -42,7 +42,8 @@ __all__ = ["ReceiveOutcome", "ReviewDesk"]
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
-#: Seconds a new card has to reach its desks before the sweep posts it again.
+#: Seconds a new message has to be drafted, and a new card to reach its desks, before the sweep
+#: does it instead.
 _POST_GRACE = 60.0
 _DONE = {
     ReviewAction.SEND: "desk.done_send",
@@ -199,9 +200,9 @@ class ReviewDesk:
             return card, await self._refresh(card.card_id, card=card)
         return card, await self._post(card)
 
-    def _other_cards(self, superseded: tuple[int, ...], card_id: int) -> list[int]:
-        cards = {self.store.card_of_draft(draft_id) for draft_id in superseded}
-        return sorted(c for c in cards if c is not None and c != card_id)
+    def _cards_of_drafts(self, draft_ids: tuple[int, ...]) -> list[int]:
+        cards = {self.store.card_of_draft(draft_id) for draft_id in draft_ids}
+        return sorted(c for c in cards if c is not None)
 
     async def _post(self, card: ReviewCard) -> tuple[CardRef, ...]:
         refs: list[CardRef] = []
@@ -436,18 +437,24 @@ class ReviewDesk:
         if hours > 0:
             cutoff = now - timedelta(hours=hours)
             expired = await self._run(partial(self.store.expire_pending, cutoff))
-            for card_id in await self._run(partial(self._other_cards, expired, 0)):
+            for card_id in await self._run(partial(self._cards_of_drafts, expired)):
                 await self._refresh(card_id)
                 done += 1
-        for message_pk in await self._run(self.store.undrafted_messages):
-            handled = await self._run(partial(self._draft_stored, message_pk))
+        # Younger messages and cards may be on their way right now (in another process too).
+        settled = now - timedelta(seconds=_POST_GRACE)
+        undrafted = await self._run(partial(self.store.undrafted_messages, older_than=settled))
+        for message_pk in undrafted:
+            try:
+                handled = await self._run(partial(self._draft_stored, message_pk))
+            except Exception:
+                # One message that cannot be drafted must not hold the others back.
+                log.exception("review desk: message %s could not be drafted", message_pk)
+                continue
             if handled is not None:
                 await self._show_drafts(handled)
                 done += 1
         if not self._surfaces:
             return done
-        # Cards younger than the grace period may be on their way to the desk right now.
-        settled = now - timedelta(seconds=_POST_GRACE)
         for card_id in await self._run(partial(self.store.cards_to_post, older_than=settled)):
             card = await self._card(card_id)
             if card is not None and await self._post(card):

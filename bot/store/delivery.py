@@ -158,14 +158,19 @@ class DeliveryStore(StoreBase):
 
         return self._read(work)
 
-    def undrafted_messages(self) -> list[int]:
-        """Customer messages stored but never analysed (the process stopped in between)."""
+    def undrafted_messages(self, *, older_than: datetime) -> list[int]:
+        """Customer messages received before ``older_than``, stored but never analysed (the
+        process stopped in between)."""
 
         def work(session: Session) -> list[int]:
             rows = session.execute(
                 select(MessageRow.id)
                 .outerjoin(AnalysisRow, AnalysisRow.message_id == MessageRow.id)
-                .where(MessageRow.direction == INBOUND, AnalysisRow.id.is_(None))
+                .where(
+                    MessageRow.direction == INBOUND,
+                    AnalysisRow.id.is_(None),
+                    MessageRow.received_at < older_than,
+                )
                 .order_by(MessageRow.id)
             ).scalars()
             return [int(pk) for pk in rows]

@@ -368,3 +368,24 @@ async def test_a_draft_nobody_decided_on_expires_and_its_card_says_so(
     assert expired.status_line
     assert "Expired" in expired.status_line
     assert not (await desk.act(click(ReviewAction.SEND, card))).applied
+
+
+async def test_messages_a_crash_left_undrafted_get_their_cards_and_one_bad_one_blocks_none(
+    desk: ReviewDesk, surface: MemorySurface, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # As if the process died between storing the messages and drafting them.
+    desk.store.take_in(says("cette phrase fait planter le brouillon", customer="7"))
+    desk.store.take_in(says("bonjour, où est ma commande 6612?", customer="8"))
+    drafting = desk.copilot.draft_for
+
+    def fragile(message: InboundMessage, *args: object, **kwargs: object) -> object:
+        if "planter" in message.text:
+            raise RuntimeError("a bug in drafting")
+        return drafting(message, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(desk.copilot, "draft_for", fragile)
+    assert await desk.sweep() == 0  # too young: they may still be drafting elsewhere
+    assert await desk.sweep(now=datetime.now(UTC) + timedelta(minutes=2)) == 1
+    _, card = surface.last()
+    assert card.intent == "order_status"
+    assert "6612" in card.summary
