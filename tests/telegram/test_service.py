@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator
 import pytest
 from pydantic import SecretStr
 
-from bot.config import AppConfig, ReviewConfig, Reviewers
+from bot.config import AppConfig, ReviewConfig, Reviewers, Settings
 from bot.errors import ConfigError
 from bot.service import Service, running_service
 from bot.store import Store
@@ -94,6 +94,18 @@ SLACK_REVIEWER = "UREV"
 SIGNING = "8f742231b10e8888abcd99yyyzzz85a5"
 
 
+def with_slack(fake: FakeTelegram, slack: FakeSlackAPI) -> Settings:
+    """Telegram against ``fake`` and Slack (HTTP mode) against ``slack``, no playground."""
+    return telegram_settings(
+        fake,
+        slack_bot_token=SecretStr(slack.token),
+        slack_signing_secret=SecretStr(SIGNING),
+        slack_app_token=None,
+        slack_api_url=slack.url,
+        replique_playground=False,
+    )
+
+
 async def test_telegram_customer_reviewed_in_slack(
     fake: FakeTelegram, app_config: AppConfig, sqlite_url: str
 ) -> None:
@@ -108,14 +120,7 @@ async def test_telegram_customer_reviewed_in_slack(
             )
         }
     )
-    settings = telegram_settings(
-        fake,
-        slack_bot_token=SecretStr(slack.token),
-        slack_signing_secret=SecretStr(SIGNING),
-        slack_app_token=None,
-        slack_api_url=slack.url,
-        replique_playground=False,
-    )
+    settings = with_slack(fake, slack)
     store = Store.open(sqlite_url)
     try:
         async with running_service(settings=settings, config=config, store=store) as service:
@@ -174,14 +179,7 @@ async def test_slack_customer_reviewed_in_a_telegram_group(
     config = config.model_copy(
         update={"slack": config.slack.model_copy(update={"customer_channels": (SLACK_CUSTOMERS,)})}
     )
-    settings = telegram_settings(
-        fake,
-        slack_bot_token=SecretStr(slack.token),
-        slack_signing_secret=SecretStr(SIGNING),
-        slack_app_token=None,
-        slack_api_url=slack.url,
-        replique_playground=False,
-    )
+    settings = with_slack(fake, slack)
     store = Store.open(sqlite_url)
     try:
         async with running_service(settings=settings, config=config, store=store) as service:
