@@ -758,10 +758,10 @@ MESSAGES: Final[Mapping[str, Mapping[Lang, str]]] = {
     "web.reviewer_name": {"en": "Playground reviewer", "fr": "Relecteur du bac à sable"},
     "web.insights_title": {"en": "Réplique insights", "fr": "Tableau de bord Réplique"},
     "web.insights_intro": {
-        "en": "Every channel, the last {days} days, read from the store ({messages} messages, "
-              "{decisions} decisions).",
-        "fr": "Tous les canaux, les {days} derniers jours, lus dans la base ({messages} "
-              "messages, {decisions} décisions).",
+        "en": "Every channel, the last {days} days, read from the store (messages: {messages}, "
+              "decisions: {decisions}).",
+        "fr": "Tous les canaux, les {days} derniers jours, lus dans la base (messages : "
+              "{messages}, décisions : {decisions}).",
     },
     "web.chart_intents": {
         "en": "Messages per intent, per day",
