@@ -11,8 +11,7 @@ from __future__ import annotations
 import asyncio
 import importlib.util
 import os
-import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +26,7 @@ from bot.config import AppConfig
 from bot.nlp.analyser import Analyser
 from bot.review.desk import ReviewDesk
 from bot.store import Store
+from tests.waiting import wait_until
 
 __all__ = ["Playground", "artifacts_dir", "running_playground", "wait_until"]
 
@@ -45,22 +45,6 @@ def artifacts_dir() -> Path:
     folder = Path(os.environ.get("REPLIQUE_ARTIFACTS") or root / "var" / "test-artifacts")
     folder.mkdir(parents=True, exist_ok=True)
     return folder
-
-
-async def wait_until(
-    condition: Callable[[], Any | Awaitable[Any]], *, timeout: float = 15.0, what: str = ""
-) -> Any:
-    """Poll ``condition`` until it returns something truthy; fail after ``timeout`` seconds."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = condition()
-        if asyncio.iscoroutine(value):
-            value = await value
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout} s waiting for {what or condition}")
-        await asyncio.sleep(0.05)
 
 
 def _service_module_ready() -> bool:

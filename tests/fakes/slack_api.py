@@ -25,13 +25,15 @@ import re
 import statistics
 import time
 import urllib.parse
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 import aiohttp
 from aiohttp import web
 from slack_sdk.signature import SignatureVerifier
+
+from tests.waiting import wait_until
 
 __all__ = [
     "BOT_ID",
@@ -49,20 +51,6 @@ BOT_ID = "BREPLIQUE"
 TEAM_ID = "T0FAKE"
 APP_ID = "A0FAKE"
 TOKEN = "xoxb-test-token"
-
-
-async def wait_until(
-    condition: Callable[[], Any], *, timeout: float = 5.0, what: str = "condition"
-) -> Any:
-    """Poll ``condition`` until it returns something truthy (and return it), or fail."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = condition()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout}s waiting for {what}")
-        await asyncio.sleep(0.005)
 
 
 @dataclass(slots=True)

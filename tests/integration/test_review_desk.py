@@ -7,8 +7,7 @@ customer received. The platform adapters have their own end-to-end tests against
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
@@ -23,6 +22,7 @@ from bot.review.cards import ReviewCard, ReviewerAction
 from bot.review.desk import ReviewDesk
 from bot.review.outbox import Pacer
 from bot.store import Store
+from tests.waiting import wait_until
 
 REVIEWER = "U_REVIEWER"
 
@@ -133,14 +133,6 @@ def click(
     )
 
 
-async def until(condition: Callable[[], bool], *, timeout: float = 10.0) -> None:
-    deadline = asyncio.get_running_loop().time() + timeout
-    while not condition():
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError("condition not met in time")
-        await asyncio.sleep(0.02)
-
-
 async def test_a_complaint_gets_a_card_and_the_approved_reply_reaches_the_customer_once(
     desk: ReviewDesk, surface: MemorySurface, channel: MemoryChannel
 ) -> None:
@@ -167,7 +159,7 @@ async def test_a_complaint_gets_a_card_and_the_approved_reply_reaches_the_custom
     assert not second.applied
     assert second.notice is not None
     assert f"slack:{REVIEWER}" in second.notice
-    await until(lambda: len(channel.sent) == 1)
+    await wait_until(lambda: len(channel.sent) == 1)
     address, text = channel.sent[0]
     assert text == card.draft_text
     assert address.conversation_id == "42"
@@ -178,7 +170,7 @@ async def test_a_complaint_gets_a_card_and_the_approved_reply_reaches_the_custom
     assert shown.status_line is not None
     assert "Léa" in shown.status_line
     # The outbox row is closed: nothing is left that could send it again.
-    await until(lambda: desk.store.outbox_counts() == {"delivered": 1})
+    await wait_until(lambda: desk.store.outbox_counts() == {"delivered": 1})
     assert len(channel.sent) == 1
 
 
@@ -218,7 +210,7 @@ async def test_edit_sends_the_reviewers_text_and_discard_sends_nothing(
         await desk.act(click(ReviewAction.EDIT, edited, edited_text="Refund done, sorry!"))
     ).applied
     assert (await desk.act(click(ReviewAction.DISCARD, dropped))).applied
-    await until(lambda: len(channel.sent) == 1)
+    await wait_until(lambda: len(channel.sent) == 1)
     assert channel.sent[0][1] == "Refund done, sorry!"
     assert (await desk.card_for_draft(dropped.draft_id)).status is DraftStatus.DISCARDED  # type: ignore[union-attr]
 
@@ -283,7 +275,7 @@ async def test_a_429_is_retried_when_the_platform_says_and_delivered_once(
     await desk.receive(says("where is my order 1234?"), event_id="r")
     _, card = surface.last()
     assert (await desk.act(click(ReviewAction.SEND, card))).applied
-    await until(lambda: desk.store.outbox_counts() == {"delivered": 1})
+    await wait_until(lambda: desk.store.outbox_counts() == {"delivered": 1})
     assert len(channel.sent) == 1
     assert channel.failures == []
 
@@ -296,7 +288,7 @@ async def test_a_permanent_refusal_is_recorded_not_retried(
     _, card = surface.last()
     result = await desk.act(click(ReviewAction.SEND, card))
     assert result.applied
-    await until(lambda: store.outbox_counts().get("failed") == 1)
+    await wait_until(lambda: store.outbox_counts().get("failed") == 1)
     assert channel.sent == []
 
 
@@ -318,7 +310,7 @@ async def test_replies_approved_before_a_stop_are_delivered_after_the_restart(
     second.outbox._pacer = no_pacing()
     await second.start()
     try:
-        await until(lambda: len(channel.sent) == 1)
+        await wait_until(lambda: len(channel.sent) == 1)
         assert channel.sent[0][1] == card.draft_text
     finally:
         await second.stop()

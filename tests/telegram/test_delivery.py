@@ -3,10 +3,8 @@ reply is still delivered, once, and never before Telegram said it may be."""
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Callable
-
 from tests.telegram.conftest import LEA, MARC, Replique
+from tests.waiting import wait_until
 
 ORDER = "Bonjour, où en est ma commande 88123 ?"
 
@@ -69,11 +67,3 @@ async def test_a_blocked_bot_is_a_permanent_failure_not_retried(replique: Repliq
     # The outbox gave up at once, with Telegram's reason: nothing was retried.
     await wait_until(lambda: replique.store.outbox_counts().get("failed") == 1)
     assert len(replique.fake.sent_to(LEA["id"])) == 1
-
-
-async def wait_until(predicate: Callable[[], bool], timeout: float = 10.0) -> None:
-    """Poll the store (it has no change notifications) until ``predicate`` holds."""
-    deadline = asyncio.get_running_loop().time() + timeout
-    while not predicate():
-        assert asyncio.get_running_loop().time() < deadline, "condition not met in time"
-        await asyncio.sleep(0.05)

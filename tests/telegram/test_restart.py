@@ -7,7 +7,6 @@ import asyncio
 import os
 import signal
 import sys
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +15,7 @@ from bot.nlp.analyser import Analyser
 from bot.store import Store
 from tests.fakes.telegram_api import FakeTelegram
 from tests.telegram.conftest import LEA, MARC, REVIEW_CHAT, TOM, running
+from tests.waiting import wait_until
 
 ORDER = "Bonjour, où en est ma commande 88123 ?"
 
@@ -110,14 +110,6 @@ def outbox_waiting(folder: Path) -> bool:
         return row is not None and row.status == "pending" and row.last_error is not None
     finally:
         store.close()
-
-
-async def wait_until(predicate: Callable[[], bool], *, timeout: float) -> None:
-    """Poll (the subprocess's database has no change notifications) until ``predicate``."""
-    deadline = asyncio.get_running_loop().time() + timeout
-    while not predicate():
-        assert asyncio.get_running_loop().time() < deadline, "condition not met in time"
-        await asyncio.sleep(0.05)
 
 
 def database_url(folder: Path) -> str:
