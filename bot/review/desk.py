@@ -35,7 +35,7 @@ from bot.messages import t
 from bot.review.card_builder import build_card
 from bot.review.cards import ActionOutcome, ReviewCard, ReviewerAction
 from bot.review.outbox import OutboxSender
-from bot.store import CardView, OutboxItem, RecordedMessage, Store
+from bot.store import CardView, RecordedMessage, Store
 
 __all__ = ["ReceiveOutcome", "ReviewDesk"]
 
@@ -86,13 +86,11 @@ class ReviewDesk:
         self._sweeper: asyncio.Task[None] | None = None
         #: Display names of reviewers seen acting, for the "who" of a decided card.
         self._reviewer_names: dict[str, str] = {}
-        self._delivered_listeners: list[Callable[[OutboxItem], Any]] = []
         self._intent_choices: tuple[str, ...] | None = None
         self.outbox = OutboxSender(
             store=store,
             channels=self._channels,
             run_sync=self._run,
-            on_delivered=self._delivered,
         )
 
     # --- wiring -------------------------------------------------------------------------------
@@ -108,14 +106,6 @@ class ReviewDesk:
     def allow_web_reviewers(self) -> None:
         """Let whoever uses the local playground review (it is served on this machine only)."""
         self._web_reviewers = True
-
-    def on_delivered(self, listener: Callable[[OutboxItem], Any]) -> None:
-        """Call ``listener`` (sync or async) after each reply is delivered."""
-        self._delivered_listeners.append(listener)
-
-    @property
-    def surfaces(self) -> tuple[ReviewSurface, ...]:
-        return tuple(self._surfaces)
 
     def is_reviewer(self, platform: Platform | str, user_id: str) -> bool:
         """True when ``user_id`` is listed in ``review.reviewers`` for ``platform``."""
@@ -413,12 +403,6 @@ class ReviewDesk:
         )
 
     # --- background ---------------------------------------------------------------------------
-
-    async def _delivered(self, item: OutboxItem) -> None:
-        for listener in self._delivered_listeners:
-            result = listener(item)
-            if asyncio.iscoroutine(result):
-                await result
 
     async def _sweep_forever(self) -> None:
         while True:

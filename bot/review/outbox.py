@@ -92,7 +92,6 @@ class OutboxSender:
         max_backoff: float = 300.0,
         idle_poll: float = 5.0,
         pacer: Pacer | None = None,
-        on_delivered: Callable[[OutboxItem], Awaitable[None]] | None = None,
     ) -> None:
         self._store = store
         self._channels = channels
@@ -104,7 +103,6 @@ class OutboxSender:
         self._max_backoff = max_backoff
         self._idle_poll = idle_poll
         self._pacer = pacer or Pacer()
-        self._on_delivered = on_delivered
         self._wakeup = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._in_flight: set[asyncio.Task[None]] = set()
@@ -199,8 +197,6 @@ class OutboxSender:
             lambda: self._store.mark_delivered(item.id, platform_message_id=message_id)
         )
         metrics.OUTBOX_DELIVERED.labels(platform).inc()
-        if self._on_delivered is not None:
-            await self._on_delivered(item)
 
     async def _retry(
         self, item: OutboxItem, *, delay: float | None, reason: str, kind: str
