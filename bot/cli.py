@@ -157,19 +157,24 @@ def train(
     out: Annotated[Path, typer.Option(help="Folder to write the model to.")],
     lang: Annotated[str, typer.Option(help="Language of the data: en or fr.")] = "en",
     arch: Annotated[
-        str, typer.Option(help="Architecture: tfidf (default), bow, bow_words or ensemble.")
-    ] = "tfidf",
+        str,
+        typer.Option(
+            help="Architecture: auto (default: tfidf_hidden from 5,000 examples, tfidf below), "
+            "tfidf, tfidf_hidden, bow, bow_words or ensemble."
+        ),
+    ] = "auto",
     seed: Annotated[int, typer.Option(help="Random seed (same seed, same model).")] = 0,
     max_epochs: Annotated[int, typer.Option(help="Upper bound on training epochs.")] = 40,
 ) -> None:
     """Train an intent model from labelled examples."""
     from bot.nlp.datasets import load_examples
-    from bot.nlp.training import TrainSettings, train_classifier
+    from bot.nlp.training import TrainSettings, resolve_arch, train_classifier
 
     if lang not in ("en", "fr"):
         raise RepliqueError(t("cli.bad_lang", lang=lang))
     examples = load_examples(data)
     settings = TrainSettings(lang=lang, arch=arch, seed=seed, max_epochs=max_epochs)
+    arch = resolve_arch(arch, len(examples))
     stdout.print(escape(t("cli.train_start", count=len(examples), lang=lang, arch=arch, seed=seed)))
     with _TrainingProgress(max_epochs) as progress:
         trained = train_classifier(examples, settings, on_epoch=progress.report)

@@ -10,6 +10,11 @@ What TF-IDF + a linear SVM does well, inside spaCy, trained by ``nlp.update`` li
   hashed table: no collisions, a weight matrix the size of the vocabulary (not 2^18 rows times
   the labels), which made training about ten times faster and prediction a gather of rows.
 
+With ``hidden_width`` the weighted features feed a hidden layer (ReLU, dropout) before the output
+layer instead of the output directly: the hidden layer learns which features mean the same thing
+("card not here yet" and "still waiting for my card"), which a linear layer over the same features
+cannot. It is worth it with a few thousand examples or more (see docs/benchmarks.md).
+
 Tokens are folded here (:func:`bot.nlp.normalize.fold`) and cached by their ``ORTH``, so the model
 reads the same features whether or not a normaliser ran before it.
 """
@@ -24,9 +29,10 @@ from spacy.attrs import IS_SPACE, ORTH
 from spacy.strings import get_string_id
 from spacy.tokens import Doc
 from spacy.util import registry
-from thinc.api import Model, chain, softmax_activation
+from thinc.api import Linear, Model, chain, softmax_activation
 
 from bot.nlp.normalize import fold
+from bot.nlp.row_updates import stash_row_gradient, takes_rows
 
 csr_matrix: Any
 try:  # a sparse product is ~10x faster than numpy's gather-and-sum; installed with scikit-learn
@@ -34,11 +40,18 @@ try:  # a sparse product is ~10x faster than numpy's gather-and-sum; installed w
 except ImportError:  # the numpy path below gives the same scores, more slowly
     csr_matrix = None
 
-__all__ = ["FEATURES_NAME", "build_tfidf_text_classifier", "fit_feature_index"]
+__all__ = [
+    "FEATURES_NAME",
+    "build_tfidf_text_classifier",
+    "fit_feature_index",
+]
 
 #: Name of the feature layer, which :func:`fit_feature_index` looks for in a textcat model.
 FEATURES_NAME = "replique_tfidf_features"
 _LINEAR_NAME = "replique_indexed_linear"
+_HIDDEN_NAME = "replique_relu_dropout"
+#: Standard deviation of a hidden layer's initial weights (zeros would keep its units identical).
+_HIDDEN_INIT_SCALE = 0.02
 #: Tokens whose feature keys are kept in memory per model (a vocabulary rarely needs more).
 _TOKEN_CACHE_SIZE = 200_000
 
@@ -51,19 +64,31 @@ def build_tfidf_text_classifier(
     char_min: int = 2,
     char_max: int = 5,
     min_count: int = 1,
+    hidden_width: int = 0,
+    hidden_dropout: float = 0.5,
     nO: int | None = None,
 ) -> Model[Any, Any]:
-    """Word n-grams and in-word character n-grams, TF-IDF weighted, into a linear softmax layer.
+    """Word n-grams and in-word character n-grams, TF-IDF weighted, into a softmax layer.
 
     ``min_count``: a feature must appear in that many training messages to enter the index.
+    ``hidden_width``: units of a hidden ReLU layer between the features and the output (0: none,
+    the output layer reads the features directly); ``hidden_dropout`` is its dropout in training.
     """
     features = _tfidf_features(ngram_size, char_min, char_max, min_count)
-    linear = _indexed_linear(nO)
     output = softmax_activation() if exclusive_classes else _sigmoid()
-    model: Model[Any, Any] = chain(features, linear, output)
+    model: Model[Any, Any]
+    if hidden_width > 0:
+        # Row-wise updates: a batch uses a few thousand of the hidden layer's rows, and updating
+        # all of them at every step took 80 % of the training time (bot/nlp/row_updates.py).
+        hidden = _indexed_linear(hidden_width, init_scale=_HIDDEN_INIT_SCALE, row_wise=True)
+        output_layer: Model[Any, Any] = Linear(nO)
+        model = chain(features, hidden, _relu_dropout(hidden_dropout), output_layer, output)
+    else:
+        output_layer = _indexed_linear(nO)
+        model = chain(features, output_layer, output)
     if nO is not None:
         model.set_dim("nO", nO)
-    model.set_ref("output_layer", linear)
+    model.set_ref("output_layer", output_layer)
     model.attrs["multi_label"] = not exclusive_classes
     model.attrs["resize_output"] = _resize_output
     return model
@@ -199,8 +224,13 @@ def _tfidf_features(
     return model
 
 
-def _indexed_linear(nO: int | None) -> Model[Any, Any]:
-    """Linear layer over indexed sparse features: one weight row per feature, gathered."""
+def _indexed_linear(
+    nO: int | None, init_scale: float = 0.0, row_wise: bool = False
+) -> Model[Any, Any]:
+    """Linear layer over indexed sparse features: one weight row per feature, gathered.
+
+    ``init_scale``: standard deviation of the initial weights (0: zeros, right for an output layer).
+    """
 
     def forward(model: Model[Any, Any], inputs: Any, is_train: bool) -> tuple[Any, Any]:
         features, weights, doc_ids, n_docs = inputs
@@ -213,9 +243,17 @@ def _indexed_linear(nO: int | None) -> Model[Any, Any]:
             product: Any = numpy.asarray(X @ W, dtype="float32") + b
 
             def backprop_sparse(d_scores: Any) -> Any:
-                dW: Any = numpy.asarray(X.T @ d_scores, dtype="float32")
-                model.inc_grad("W", dW)
                 model.inc_grad("b", d_scores.sum(axis=0))
+                if takes_rows(model.id):
+                    # Only the rows this batch used have a gradient: hand them over as rows to the
+                    # trainer's row-wise optimiser (bot/nlp/row_updates.py).
+                    rows, columns = numpy.unique(features, return_inverse=True)
+                    used = csr_matrix((weights, columns, indptr), shape=(n_docs, len(rows)))
+                    d_rows: Any = numpy.asarray(used.T @ d_scores, dtype="float32")
+                    stash_row_gradient(model.id, rows, d_rows)
+                else:
+                    dW: Any = numpy.asarray(X.T @ d_scores, dtype="float32")
+                    model.inc_grad("W", dW)
                 return []
 
             return product, backprop_sparse
@@ -227,10 +265,16 @@ def _indexed_linear(nO: int | None) -> Model[Any, Any]:
         scores += b
 
         def backprop(d_scores: Any) -> Any:
-            dW: Any = numpy.zeros_like(W)
-            numpy.add.at(dW, features, d_scores[doc_ids] * weights[:, None])
-            model.inc_grad("W", dW)
             model.inc_grad("b", d_scores.sum(axis=0))
+            if takes_rows(model.id):
+                rows, inverse = numpy.unique(features, return_inverse=True)
+                d_rows: Any = numpy.zeros((len(rows), W.shape[1]), dtype="float32")
+                numpy.add.at(d_rows, inverse, d_scores[doc_ids] * weights[:, None])
+                stash_row_gradient(model.id, rows, d_rows)
+            else:
+                dense: Any = numpy.zeros_like(W)
+                numpy.add.at(dense, features, d_scores[doc_ids] * weights[:, None])
+                model.inc_grad("W", dense)
             return []
 
         return scores, backprop
@@ -240,6 +284,9 @@ def _indexed_linear(nO: int | None) -> Model[Any, Any]:
             model.set_dim("nO", Y.shape[1])
         n_in = model.get_dim("nI") if model.has_dim("nI") else 1
         W: Any = numpy.zeros((n_in, model.get_dim("nO")), dtype="float32")
+        if model.attrs["init_scale"]:
+            # Seeded through thinc's fix_random_seed, which seeds numpy's global generator.
+            W += numpy.random.normal(0.0, model.attrs["init_scale"], W.shape).astype("float32")
         b: Any = numpy.zeros((model.get_dim("nO"),), dtype="float32")
         model.set_param("W", W)
         model.set_param("b", b)
@@ -250,7 +297,27 @@ def _indexed_linear(nO: int | None) -> Model[Any, Any]:
         init=init,
         params={"W": None, "b": None},
         dims={"nO": nO, "nI": None},
+        attrs={"init_scale": init_scale, "row_wise": row_wise},
     )
+
+
+def _relu_dropout(rate: float) -> Model[Any, Any]:
+    """ReLU, then dropout while training. The rate is its own (``hidden_dropout``), not the
+    ``drop`` of ``nlp.update``, which the feature layer already uses as feature dropout."""
+
+    def forward(model: Model[Any, Any], X: Any, is_train: bool) -> tuple[Any, Any]:
+        mask: Any = X > 0
+        if is_train and model.attrs["hidden_dropout"] > 0:
+            keep = 1.0 - model.attrs["hidden_dropout"]
+            mask = mask * (numpy.random.random_sample(X.shape) < keep) / keep
+        Y: Any = (X * mask).astype("float32")
+
+        def backprop(dY: Any) -> Any:
+            return (dY * mask).astype("float32")
+
+        return Y, backprop
+
+    return Model(_HIDDEN_NAME, forward, attrs={"hidden_dropout": rate})
 
 
 def _sigmoid() -> Model[Any, Any]:
@@ -260,20 +327,34 @@ def _sigmoid() -> Model[Any, Any]:
 
 
 def _resize_output(model: Model[Any, Any], new_nO: int) -> Model[Any, Any]:
-    """Add output columns for labels added after training (new labels start improbable)."""
-    linear = model.get_ref("output_layer")
-    if not linear.has_param("W"):
-        linear.set_dim("nO", new_nO, force=True)
-        model.set_dim("nO", new_nO, force=True)
-        return model
-    W: Any = linear.get_param("W")
-    b: Any = linear.get_param("b")
-    extra = new_nO - W.shape[1]
-    linear.set_dim("nO", new_nO, force=True)
-    wider: Any = numpy.hstack([W, numpy.zeros((W.shape[0], extra), dtype="float32")])
-    bias: Any = numpy.concatenate([b, numpy.full((extra,), -5000.0, dtype="float32")])
-    linear.set_param("W", wider)
-    linear.set_param("b", bias)
+    """Add output columns for labels added after training (new labels start improbable).
+
+    thinc refuses to change the dimension of a layer that has weights, so the output layer is
+    replaced by a wider copy.
+    """
+    old = model.get_ref("output_layer")
+    indexed = old.name == _LINEAR_NAME
+    if indexed:
+        new = _indexed_linear(new_nO, old.attrs["init_scale"], old.attrs["row_wise"])
+        if old.has_dim("nI"):
+            new.set_dim("nI", old.get_dim("nI"))
+    else:  # thinc's Linear after a hidden layer
+        new = Linear(new_nO, old.get_dim("nI") if old.has_dim("nI") else None)
+    if old.has_param("W"):
+        W: Any = old.get_param("W")
+        b: Any = old.get_param("b")
+        # The indexed layer keeps W as (features, labels), thinc's Linear as (labels, inputs).
+        extra = new_nO - (W.shape[1] if indexed else W.shape[0])
+        wider: Any = (
+            numpy.hstack([W, numpy.zeros((W.shape[0], extra), dtype="float32")])
+            if indexed
+            else numpy.vstack([W, numpy.zeros((extra, W.shape[1]), dtype="float32")])
+        )
+        bias: Any = numpy.concatenate([b, numpy.full((extra,), -5000.0, dtype="float32")])
+        new.set_param("W", wider)
+        new.set_param("b", bias)
+    model.layers[model.layers.index(old)] = new
+    model.set_ref("output_layer", new)
     model.set_dim("nO", new_nO, force=True)
     return model
 

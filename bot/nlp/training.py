@@ -1,12 +1,14 @@
 """Training a text classifier (intent or sentiment) into a spaCy pipeline directory.
 
 The saved pipeline is one ``textcat`` named after what it predicts (``intent`` or ``sentiment``),
-after a ``normalizer`` for the architectures that read its NORM (the default, ``tfidf``, folds
-tokens itself); the analyser sources that component into its runtime pipeline. A validation split
-drives early stopping, the best epoch's (averaged) weights are kept, and for intents the
-confidence below which a message goes to a person (as ``other``) is calibrated on that split and
-saved with the model. With ``refit`` the model is then trained again on every example for the
-chosen number of epochs. Seeded: the same data, settings and seed give the same model.
+after a ``normalizer`` for the architectures that read its NORM (the default ones, ``tfidf`` and
+``tfidf_hidden``, fold tokens themselves); the analyser sources that component into its runtime
+pipeline. A validation split drives early stopping, the best epoch's (averaged) weights are kept,
+and for intents the confidence below which a message goes to a person (as ``other``) is
+calibrated on that split and saved with the model. With ``refit`` the model is then trained again
+on every example for the chosen number of epochs. Seeded: the same data, settings and seed give
+the same model. The rows of a hidden layer are updated row-wise (``bot/nlp/row_updates.py``), the
+rest by thinc's Adam.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import random
 import time
 from collections import defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, cast
 
@@ -33,19 +35,32 @@ from bot.messages import t
 from bot.nlp import components  # noqa: F401  (registers the factories and architectures)
 from bot.nlp.datasets import LabelledText, labels_of
 from bot.nlp.evaluation import Scores, score
+from bot.nlp.row_updates import RowUpdates
 from bot.nlp.tfidf import fit_feature_index
 
 __all__ = [
     "ARCHITECTURES",
+    "HIDDEN_LAYER_FROM",
     "EpochReport",
     "TrainSettings",
     "TrainedModel",
     "predict_labels",
+    "resolve_arch",
     "train_classifier",
 ]
 
 _CONFIGS = Path(__file__).parent / "configs"
-ARCHITECTURES: tuple[str, ...] = ("tfidf", "bow", "bow_words", "ensemble")
+ARCHITECTURES: tuple[str, ...] = ("auto", "tfidf", "tfidf_hidden", "bow", "bow_words", "ensemble")
+#: From this many examples on, ``auto`` trains ``tfidf_hidden``; below, the linear ``tfidf``. On
+#: Banking77 (10,000 examples) the hidden layer gained 1.4 points; on the shipped sets (800 to
+#: 1,350 examples) it gained nothing within noise and made each model ten times larger.
+HIDDEN_LAYER_FROM = 5000
+#: Architectures whose features fold tokens themselves (no normaliser before them).
+_SELF_FOLDING = ("tfidf", "tfidf_hidden")
+#: Adam's learning rate per architecture when the settings name none: a hidden layer learns
+#: steadily at a fifth of the linear models' rate (measured on Banking77).
+_LEARN_RATES = {"tfidf_hidden": 0.001}
+_DEFAULT_LEARN_RATE = 0.005
 #: Candidate hand-off thresholds tried during calibration.
 _THRESHOLDS = tuple(round(0.05 * i, 2) for i in range(15))
 
@@ -57,14 +72,16 @@ class TrainSettings:
 
     lang: str
     component: str = "intent"
-    arch: str = "tfidf"
+    #: ``auto``: ``tfidf_hidden`` from HIDDEN_LAYER_FROM examples on, ``tfidf`` below.
+    arch: str = "auto"
     seed: int = 0
     max_epochs: int = 40
     patience: int = 3
     dev_fraction: float = 0.1
     #: Feature dropout for ``tfidf`` (the share of each message's features hidden per update).
     dropout: float = 0.3
-    learn_rate: float = 0.005
+    #: Adam's learning rate; None: the architecture's own (``_LEARN_RATES``).
+    learn_rate: float | None = None
     #: Batches grow from ``batch_start`` to ``batch_size`` examples (spaCy's compounding habit).
     batch_start: int = 32
     batch_size: int = 64
@@ -142,6 +159,14 @@ def architecture(name: str) -> dict[str, Any]:
             t("training.unknown_arch", name=name, choices=", ".join(ARCHITECTURES))
         )
     return dict(config[name])
+
+
+def resolve_arch(arch: str, n_examples: int) -> str:
+    """The architecture ``arch`` means for a data set of ``n_examples`` (only ``auto`` depends on
+    it)."""
+    if arch != "auto":
+        return arch
+    return "tfidf_hidden" if n_examples >= HIDDEN_LAYER_FROM else "tfidf"
 
 
 def _split(
@@ -242,8 +267,8 @@ def _calibrate(predictions: Sequence[tuple[str, float]], gold: Sequence[str]) ->
 
 def _pipeline(settings: TrainSettings, labels: Sequence[str]) -> tuple[Language, TextCategorizer]:
     nlp = spacy.blank(settings.lang)
-    # The tfidf architecture folds tokens itself; the others read the NORM the normaliser sets.
-    if settings.arch != "tfidf":
+    # The tfidf architectures fold tokens themselves; the others read the NORM the normaliser sets.
+    if settings.arch not in _SELF_FOLDING:
         nlp.add_pipe("replique_normalizer_v1", name="normalizer")
     textcat = cast(
         TextCategorizer,
@@ -260,8 +285,9 @@ def _pipeline(settings: TrainSettings, labels: Sequence[str]) -> tuple[Language,
 
 def _initialized(
     settings: TrainSettings, labels: Sequence[str], items: Sequence[LabelledText]
-) -> tuple[Language, TextCategorizer, list[Example], Optimizer]:
-    """A fresh pipeline initialised on ``items``, their examples, and its optimiser."""
+) -> tuple[Language, TextCategorizer, list[Example], Optimizer, RowUpdates]:
+    """A fresh pipeline initialised on ``items``, their examples, its optimiser, and the row-wise
+    updates of its indexed layers (enter them before training)."""
     nlp, textcat = _pipeline(settings, labels)
     before = [nlp.get_pipe(name) for name in nlp.pipe_names if name != settings.component]
 
@@ -275,15 +301,18 @@ def _initialized(
     examples = [to_example(item) for item in items]
     # Architectures with an exact feature index (tfidf) build it from the training messages.
     fit_feature_index(textcat.model, [example.reference for example in examples])
-    optimizer = Adam(settings.learn_rate, L2=settings.l2, L2_is_weight_decay=True)
+    learn_rate = settings.learn_rate or _LEARN_RATES.get(settings.arch, _DEFAULT_LEARN_RATE)
+    optimizer = Adam(learn_rate, L2=settings.l2, L2_is_weight_decay=True)
     nlp.initialize(lambda: examples, sgd=optimizer)
-    return nlp, textcat, examples, optimizer
+    rows = RowUpdates(textcat.model, optimizer)
+    return nlp, textcat, examples, optimizer, rows
 
 
 def _epoch(
     nlp: Language,
     examples: list[Example],
     optimizer: Optimizer,
+    rows: RowUpdates,
     settings: TrainSettings,
     rng: random.Random,
 ) -> float:
@@ -291,6 +320,8 @@ def _epoch(
     losses: dict[str, float] = {}
     for batch in _batches(examples, settings.batch_start, settings.batch_size):
         nlp.update(batch, sgd=optimizer, drop=settings.dropout, losses=losses)
+        rows.step()
+    rows.sync_averages()
     return losses.get(settings.component, 0.0)
 
 
@@ -309,35 +340,37 @@ def train_classifier(
     labels = labels_of(examples)
     if len(labels) < 2:
         raise TrainingDataError(t("training.one_label"))
+    settings = replace(settings, arch=resolve_arch(settings.arch, len(examples)))
     started = time.perf_counter()
     fix_random_seed(settings.seed)
     rng = random.Random(settings.seed)
     train, dev = _split(examples, settings.dev_fraction, rng)
-    nlp, textcat, train_examples, optimizer = _initialized(settings, labels, train)
+    nlp, textcat, train_examples, optimizer, rows = _initialized(settings, labels, train)
 
     dev_texts, dev_gold = [e.text for e in dev], [e.label for e in dev]
     best: tuple[float, int, bytes] | None = None
     epoch = 0
-    for epoch in range(1, settings.max_epochs + 1):
-        loss = _epoch(nlp, train_examples, optimizer, settings, rng)
-        # Scored and kept with the optimiser's running averages of the weights (as spaCy's own
-        # training loop does): steadier than the last update's weights, and more accurate.
-        with nlp.use_params(optimizer.averages):
-            if dev:
-                predicted = [
-                    label for label, _ in predict_labels(nlp, settings.component, dev_texts)
-                ]
-                dev_scores = score(dev_gold, predicted)
-                objective = dev_scores.macro_f1
-            else:
-                dev_scores, objective = score([], []), float(epoch)
-            improved = best is None or objective > best[0] + 1e-6
-            if improved:
-                best = (objective, epoch, textcat.to_bytes())
-        if on_epoch is not None:
-            on_epoch(EpochReport(epoch, loss, dev_scores, improved))
-        if best is not None and epoch - best[1] >= settings.patience:
-            break
+    with rows:
+        for epoch in range(1, settings.max_epochs + 1):
+            loss = _epoch(nlp, train_examples, optimizer, rows, settings, rng)
+            # Scored and kept with the optimiser's running averages of the weights (as spaCy's
+            # own training loop does): steadier than the last update's weights, more accurate.
+            with nlp.use_params(optimizer.averages):
+                if dev:
+                    predicted = [
+                        label for label, _ in predict_labels(nlp, settings.component, dev_texts)
+                    ]
+                    dev_scores = score(dev_gold, predicted)
+                    objective = dev_scores.macro_f1
+                else:
+                    dev_scores, objective = score([], []), float(epoch)
+                improved = best is None or objective > best[0] + 1e-6
+                if improved:
+                    best = (objective, epoch, textcat.to_bytes())
+            if on_epoch is not None:
+                on_epoch(EpochReport(epoch, loss, dev_scores, improved))
+            if best is not None and epoch - best[1] >= settings.patience:
+                break
     if best is not None:
         textcat.from_bytes(best[2])
     best_epoch = best[1] if best else epoch
@@ -356,15 +389,16 @@ def train_classifier(
         fix_random_seed(settings.seed)
         rng = random.Random(settings.seed)
         items = list(train) + list(dev)
-        nlp, textcat, all_examples, optimizer = _initialized(settings, labels, items)
-        for refit_epoch in range(1, best_epoch + 1):
-            loss = _epoch(nlp, all_examples, optimizer, settings, rng)
-            if on_epoch is not None:
-                on_epoch(
-                    EpochReport(
-                        refit_epoch, loss, score([], []), False, refit=True, total=best_epoch
+        nlp, textcat, all_examples, optimizer, rows = _initialized(settings, labels, items)
+        with rows:
+            for refit_epoch in range(1, best_epoch + 1):
+                loss = _epoch(nlp, all_examples, optimizer, rows, settings, rng)
+                if on_epoch is not None:
+                    on_epoch(
+                        EpochReport(
+                            refit_epoch, loss, score([], []), False, refit=True, total=best_epoch
+                        )
                     )
-                )
         with nlp.use_params(optimizer.averages):
             averaged = textcat.to_bytes()
         textcat.from_bytes(averaged)

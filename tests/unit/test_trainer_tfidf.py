@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import json
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,13 @@ import bot.nlp.tfidf as tfidf
 from bot.cli import app
 from bot.nlp.datasets import TRAINING_DATA, LabelledText, load_examples
 from bot.nlp.model_io import load_classifier
-from bot.nlp.training import TrainSettings, predict_labels, train_classifier
+from bot.nlp.training import (
+    HIDDEN_LAYER_FROM,
+    TrainSettings,
+    predict_labels,
+    resolve_arch,
+    train_classifier,
+)
 
 _LABELS = ("order_status", "thanks", "opt_out", "return_refund", "other")
 
@@ -35,8 +42,11 @@ def french_model() -> object:
     return train_classifier(_slice("fr", 50), TrainSettings(lang="fr", seed=2, max_epochs=10))
 
 
-def test_default_architecture_is_tfidf_and_learns(french_model: object, tmp_path: Path) -> None:
+def test_default_architecture_is_tfidf_on_small_data_and_learns(
+    french_model: object, tmp_path: Path
+) -> None:
     trained = french_model
+    # ``auto`` resolves to the linear model below HIDDEN_LAYER_FROM examples, and says so.
     assert trained.settings.arch == "tfidf"  # type: ignore[attr-defined]
     evaluation = _slice("fr", 100, "intents_eval.yml")
     predicted = predict_labels(trained.nlp, "intent", [e.text for e in evaluation])  # type: ignore[attr-defined]
@@ -80,6 +90,68 @@ def test_numpy_path_scores_like_the_sparse_product(
     slow = predict_labels(nlp, "intent", texts)
     assert [label for label, _ in fast] == [label for label, _ in slow]
     assert max(abs(a - b) for (_, a), (_, b) in zip(fast, slow, strict=True)) < 1e-5
+
+
+def test_auto_adds_the_hidden_layer_from_enough_examples() -> None:
+    assert resolve_arch("auto", HIDDEN_LAYER_FROM - 1) == "tfidf"
+    assert resolve_arch("auto", HIDDEN_LAYER_FROM) == "tfidf_hidden"
+    assert resolve_arch("bow", 10**6) == "bow"
+
+
+@pytest.fixture(scope="module")
+def hidden_model() -> object:
+    return train_classifier(
+        _slice("en", 40), TrainSettings(lang="en", arch="tfidf_hidden", seed=4, max_epochs=12)
+    )
+
+
+def test_hidden_layer_model_learns_saves_and_loads(hidden_model: object, tmp_path: Path) -> None:
+    trained = hidden_model
+    evaluation = _slice("en", 100, "intents_eval.yml")
+    texts = [e.text for e in evaluation]
+    predicted = predict_labels(trained.nlp, "intent", texts)  # type: ignore[attr-defined]
+    right = sum(label == e.label for (label, _), e in zip(predicted, evaluation, strict=True))
+    assert right / len(evaluation) > 0.7
+    out = trained.save(tmp_path / "model")  # type: ignore[attr-defined]
+    assert json.loads((out / "meta.json").read_text())["replique"]["arch"] == "tfidf_hidden"
+    loaded = load_classifier(out)
+    assert predict_labels(loaded.nlp, "intent", texts) == predicted
+
+
+def test_hidden_layer_numpy_path_scores_like_the_sparse_product(
+    hidden_model: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    nlp = hidden_model.nlp  # type: ignore[attr-defined]
+    texts = ["thanks a lot", "stop the texts", "", "parcel 4821 not here"]
+    fast = predict_labels(nlp, "intent", texts)
+    monkeypatch.setattr(tfidf, "csr_matrix", None)
+    slow = predict_labels(nlp, "intent", texts)
+    assert [label for label, _ in fast] == [label for label, _ in slow]
+    assert max(abs(a - b) for (_, a), (_, b) in zip(fast, slow, strict=True)) < 1e-5
+
+
+def test_hidden_layer_model_trains_the_same_with_the_seed() -> None:
+    data = _slice("en", 20)
+    settings = TrainSettings(lang="en", arch="tfidf_hidden", seed=5, max_epochs=3, patience=10)
+    a, b = train_classifier(data, settings), train_classifier(data, settings)
+    texts = ["thx a lot", "stop texting me", "parcel still not here", "refund please"]
+    assert predict_labels(a.nlp, "intent", texts) == predict_labels(b.nlp, "intent", texts)
+
+
+@pytest.mark.parametrize("fixture", ["french_model", "hidden_model"])
+def test_a_label_added_after_training_starts_improbable(
+    fixture: str, request: pytest.FixtureRequest
+) -> None:
+    # Trained anew: adding a label changes the model, and the fixtures are shared.
+    settings = request.getfixturevalue(fixture).settings
+    nlp = train_classifier(_slice("en", 15), replace(settings, lang="en", max_epochs=2)).nlp
+    textcat = nlp.get_pipe("intent")
+    before = predict_labels(nlp, "intent", ["where is my parcel"])
+    textcat.add_label("loyalty_points")
+    scores = textcat.predict([nlp.make_doc("where is my parcel")])
+    assert scores.shape[1] == len(textcat.labels)
+    assert float(scores[0, -1]) < 1e-6
+    assert predict_labels(nlp, "intent", ["where is my parcel"])[0][0] == before[0][0]
 
 
 def test_same_seed_same_model() -> None:
