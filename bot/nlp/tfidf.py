@@ -40,11 +40,7 @@ try:  # a sparse product is ~10x faster than numpy's gather-and-sum; installed w
 except ImportError:  # the numpy path below gives the same scores, more slowly
     csr_matrix = None
 
-__all__ = [
-    "FEATURES_NAME",
-    "build_tfidf_text_classifier",
-    "fit_feature_index",
-]
+__all__ = ["FEATURES_NAME", "build_tfidf_text_classifier", "fit_feature_index"]
 
 #: Name of the feature layer, which :func:`fit_feature_index` looks for in a textcat model.
 FEATURES_NAME = "replique_tfidf_features"

@@ -57,8 +57,8 @@ ARCHITECTURES: tuple[str, ...] = ("auto", "tfidf", "tfidf_hidden", "bow", "bow_w
 HIDDEN_LAYER_FROM = 5000
 #: Architectures whose features fold tokens themselves (no normaliser before them).
 _SELF_FOLDING = ("tfidf", "tfidf_hidden")
-#: Adam's learning rate per architecture when the settings name none: a hidden layer learns
-#: steadily at a fifth of the linear models' rate (measured on Banking77).
+#: Adam's learning rate per architecture when the settings name none: the hidden layer was tuned
+#: and measured on Banking77 at 0.001, a fifth of the linear models' rate.
 _LEARN_RATES = {"tfidf_hidden": 0.001}
 _DEFAULT_LEARN_RATE = 0.005
 #: Candidate hand-off thresholds tried during calibration.
