@@ -40,6 +40,13 @@ def _slice(lang: str, per_label: int, source: str = "intents.yml") -> list[Label
 
 
 @pytest.fixture(scope="module")
+def hidden_model() -> object:
+    return train_classifier(
+        _slice("en", 40), TrainSettings(lang="en", arch="tfidf_hidden", seed=4, max_epochs=12)
+    )
+
+
+@pytest.fixture(scope="module")
 def french_model() -> object:
     return train_classifier(_slice("fr", 50), TrainSettings(lang="fr", seed=2, max_epochs=10))
 
@@ -82,11 +89,12 @@ def test_misspelt_words_share_character_features(french_model: object) -> None:
     assert label == "return_refund"
 
 
+@pytest.mark.parametrize("fixture", ["french_model", "hidden_model"])
 def test_numpy_path_scores_like_the_sparse_product(
-    french_model: object, monkeypatch: pytest.MonkeyPatch
+    fixture: str, request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    nlp = french_model.nlp  # type: ignore[attr-defined]
-    texts = ["merci beaucoup", "arrêtez les textos", "", "colis 4821 pas reçu"]
+    nlp = request.getfixturevalue(fixture).nlp
+    texts = ["merci beaucoup", "arrêtez les textos", "", "colis 4821 pas reçu", "thanks a lot"]
     fast = predict_labels(nlp, "intent", texts)
     monkeypatch.setattr(tfidf, "csr_matrix", None)
     slow = predict_labels(nlp, "intent", texts)
@@ -100,13 +108,6 @@ def test_auto_adds_the_hidden_layer_from_enough_examples() -> None:
     assert resolve_arch("bow", 10**6) == "bow"
 
 
-@pytest.fixture(scope="module")
-def hidden_model() -> object:
-    return train_classifier(
-        _slice("en", 40), TrainSettings(lang="en", arch="tfidf_hidden", seed=4, max_epochs=12)
-    )
-
-
 def test_hidden_layer_model_learns_saves_and_loads(hidden_model: object, tmp_path: Path) -> None:
     trained = hidden_model
     evaluation = _slice("en", 100, "intents_eval.yml")
@@ -118,26 +119,6 @@ def test_hidden_layer_model_learns_saves_and_loads(hidden_model: object, tmp_pat
     assert json.loads((out / "meta.json").read_text())["replique"]["arch"] == "tfidf_hidden"
     loaded = load_classifier(out)
     assert predict_labels(loaded.nlp, "intent", texts) == predicted
-
-
-def test_hidden_layer_numpy_path_scores_like_the_sparse_product(
-    hidden_model: object, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    nlp = hidden_model.nlp  # type: ignore[attr-defined]
-    texts = ["thanks a lot", "stop the texts", "", "parcel 4821 not here"]
-    fast = predict_labels(nlp, "intent", texts)
-    monkeypatch.setattr(tfidf, "csr_matrix", None)
-    slow = predict_labels(nlp, "intent", texts)
-    assert [label for label, _ in fast] == [label for label, _ in slow]
-    assert max(abs(a - b) for (_, a), (_, b) in zip(fast, slow, strict=True)) < 1e-5
-
-
-def test_hidden_layer_model_trains_the_same_with_the_seed() -> None:
-    data = _slice("en", 20)
-    settings = TrainSettings(lang="en", arch="tfidf_hidden", seed=5, max_epochs=3, patience=10)
-    a, b = train_classifier(data, settings), train_classifier(data, settings)
-    texts = ["thx a lot", "stop texting me", "parcel still not here", "refund please"]
-    assert predict_labels(a.nlp, "intent", texts) == predict_labels(b.nlp, "intent", texts)
 
 
 @pytest.mark.parametrize("fixture", ["french_model", "hidden_model"])
@@ -156,9 +137,10 @@ def test_a_label_added_after_training_starts_improbable(
     assert predict_labels(nlp, "intent", ["where is my parcel"])[0][0] == before[0][0]
 
 
-def test_same_seed_same_model() -> None:
+@pytest.mark.parametrize("arch", ["auto", "tfidf_hidden"])
+def test_same_seed_same_model(arch: str) -> None:
     data = _slice("en", 25)
-    settings = TrainSettings(lang="en", seed=3, max_epochs=3, patience=10)
+    settings = TrainSettings(lang="en", arch=arch, seed=3, max_epochs=3, patience=10)
     a, b = train_classifier(data, settings), train_classifier(data, settings)
     texts = ["thx a lot", "stop texting me", "parcel still not here", "refund please"]
     assert predict_labels(a.nlp, "intent", texts) == predict_labels(b.nlp, "intent", texts)
