@@ -77,6 +77,8 @@ class TrainSettings:
     seed: int = 0
     max_epochs: int = 40
     patience: int = 3
+    #: Fewest epochs a model is trained for: early stopping chooses among the later ones.
+    min_epochs: int = 4
     dev_fraction: float = 0.1
     #: Feature dropout for ``tfidf`` (the share of each message's features hidden per update).
     dropout: float = 0.3
@@ -364,7 +366,10 @@ def train_classifier(
                     objective = dev_scores.macro_f1
                 else:
                     dev_scores, objective = score([], []), float(epoch)
-                improved = best is None or objective > best[0] + 1e-6
+                # The first epochs are not candidates: their averaged weights still lean on the
+                # first updates, and a tiny validation split can prefer them by chance.
+                eligible = epoch >= min(settings.min_epochs, settings.max_epochs)
+                improved = eligible and (best is None or objective > best[0] + 1e-6)
                 if improved:
                     best = (objective, epoch, textcat.to_bytes())
             if on_epoch is not None:

@@ -258,3 +258,13 @@ def test_a_trained_model_named_in_the_config_drives_the_analyser(arch: str, tmp_
     )
     analysis = Analyser(config).analyse("how many loyalty points do I have left?", hint="en")
     assert analysis.intent.name == "loyalty_points"
+
+
+def test_early_stopping_never_keeps_fewer_than_the_minimum_epochs() -> None:
+    reports: list[int] = []
+    settings = TrainSettings(lang="en", seed=2, max_epochs=12, patience=1, min_epochs=5)
+    trained = train_classifier(
+        _slice("en", 20), settings, on_epoch=lambda r: reports.append(r.epoch) if r.best else None
+    )
+    assert trained.epochs >= 5
+    assert min(reports) >= 5  # no earlier epoch was ever marked as the best one
