@@ -41,19 +41,16 @@ def takes_rows(layer_id: int) -> bool:
     return layer_id in _PENDING
 
 
-def stash_row_gradient(layer_id: int, rows: Any, gradient: Any) -> bool:
-    """Keep the gradient of ``rows`` for the optimiser if the layer's rows are taken over.
-
-    Returns False when they are not (the caller then passes a dense gradient to thinc).
-    """
+def stash_row_gradient(layer_id: int, rows: Any, gradient: Any) -> None:
+    """Keep the gradient of ``rows`` for the optimiser that took the layer over (check
+    :func:`takes_rows` first: a gradient with nobody to apply it would be lost)."""
     if layer_id not in _PENDING:
-        return False
+        raise RuntimeError(f"layer {layer_id} is not updated row-wise: its gradient would be lost")
     pending = _PENDING[layer_id]
     if pending is None:
         _PENDING[layer_id] = [(rows, gradient)]
     else:
         pending.append((rows, gradient))
-    return True
 
 
 class RowUpdates:

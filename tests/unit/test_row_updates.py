@@ -39,7 +39,7 @@ def test_same_weights_and_averages_as_thincs_adam_when_every_row_is_used(l2: flo
         for gradient in _gradients(5, 6, 3):
             W, _ = dense_opt((dense_layer.id, "W"), _weights(dense_layer), gradient.copy())
             dense_layer.set_param("W", W)
-            assert stash_row_gradient(row_layer.id, every_row, gradient.copy())
+            stash_row_gradient(row_layer.id, every_row, gradient.copy())
             updates.step()
         updates.sync_averages()
     numpy.testing.assert_allclose(_weights(row_layer), _weights(dense_layer), atol=1e-6)
@@ -93,12 +93,12 @@ def test_batches_stashed_twice_add_up_per_row() -> None:
 def test_outside_the_trainer_a_layer_hands_dense_gradients_to_thinc() -> None:
     layer = _layer()
     assert not takes_rows(layer.id)
-    assert not stash_row_gradient(layer.id, numpy.array([0]), numpy.ones((1, 3), "float32"))
     with RowUpdates(layer, Adam(0.01)):
-        assert stash_row_gradient(layer.id, numpy.array([0]), numpy.ones((1, 3), "float32"))
-    # Leaving the block gives the layer back to thinc's optimiser.
+        assert takes_rows(layer.id)
+    # Leaving the block gives the layer back to thinc's optimiser; a row gradient would be lost.
     assert not takes_rows(layer.id)
-    assert not stash_row_gradient(layer.id, numpy.array([0]), numpy.ones((1, 3), "float32"))
+    with pytest.raises(RuntimeError, match="not updated row-wise"):
+        stash_row_gradient(layer.id, numpy.array([0]), numpy.ones((1, 3), "float32"))
 
 
 def test_only_layers_that_ask_for_it_are_taken_over() -> None:
