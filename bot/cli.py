@@ -1,7 +1,7 @@
 """The ``replique`` command line: draft, check, init, train, eval, run, console.
 
 Every command reports a problem as one line that says what to do, and exits with status 1.
-What the commands print comes from bot/messages.py, in the reader's language (French or English);
+What the commands print comes from bot/i18n/, in the reader's language (French or English);
 the ``help=`` texts and docstrings stay English, since Typer reads them at import.
 """
 
@@ -24,7 +24,7 @@ from rich.table import Table
 from bot.config import RESOURCES, load_config
 from bot.domain import Platform
 from bot.errors import RepliqueError
-from bot.messages import t
+from bot.i18n import t
 
 if TYPE_CHECKING:
     from bot.nlp.training import EpochReport

@@ -19,7 +19,7 @@ from bot.app import Copilot
 from bot.config import AppConfig, Settings
 from bot.domain import Analysis, InboundMessage, ReviewAction
 from bot.drafting.drafter import DraftResult
-from bot.messages import t
+from bot.i18n import t
 from bot.store import Store
 
 __all__ = ["print_drafted", "run_console"]

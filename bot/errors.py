@@ -9,7 +9,7 @@
 
 The command line prints ``str(error)`` on one line and exits with status 1; nothing else is shown
 to the user, so every message must stand on its own. Messages come from the catalogue of
-bot/messages.py (``t("key", ...)``), in English and in French.
+bot/i18n/ (``t("key", ...)``), in English and in French.
 """
 
 from __future__ import annotations

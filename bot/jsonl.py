@@ -18,7 +18,7 @@ from typing import IO, Any, cast
 
 from bot.domain import Platform
 from bot.drafting.session import Drafted, DraftRequest, DraftSession
-from bot.messages import t
+from bot.i18n import t
 
 __all__ = ["MAX_BATCH", "drafted_to_json", "parse_line", "read_batches", "run_jsonl"]
 

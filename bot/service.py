@@ -26,7 +26,7 @@ import uvicorn
 from bot.app import Copilot
 from bot.channels.base import ChannelAdapter
 from bot.config import AppConfig, Settings
-from bot.messages import t
+from bot.i18n import t
 from bot.review.desk import ReviewDesk
 from bot.server import create_app
 from bot.store import Store

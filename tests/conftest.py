@@ -25,7 +25,7 @@ from bot.drafting.session import DraftSession
 from bot.nlp.analyser import Analyser
 from bot.store import Store, redact_url
 
-# Réplique speaks the reader's language (bot/messages.py): the tests read English whatever the
+# Réplique speaks the reader's language (bot/i18n/): the tests read English whatever the
 # machine's locale, and the commands they start as subprocesses inherit this.
 os.environ["REPLIQUE_LANG"] = "en"
 

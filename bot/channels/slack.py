@@ -69,7 +69,7 @@ from bot.config import AppConfig, Settings
 from bot.domain import InboundMessage, Platform, ReviewAction
 from bot.drafting.escaping import escape_slack
 from bot.errors import ConfigError
-from bot.messages import t
+from bot.i18n import t
 from bot.review.cards import ReviewCard, ReviewerAction
 
 if TYPE_CHECKING:

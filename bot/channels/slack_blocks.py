@@ -15,7 +15,7 @@ from typing import Any, Final
 
 from bot.domain import ReviewAction
 from bot.drafting.escaping import escape_slack
-from bot.messages import t
+from bot.i18n import t
 from bot.review.cards import ReviewCard
 
 __all__ = [

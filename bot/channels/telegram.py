@@ -60,7 +60,7 @@ from bot.config import AppConfig, Settings
 from bot.domain import Platform, ReviewAction
 from bot.drafting.escaping import escape_telegram_html
 from bot.errors import ConfigError
-from bot.messages import t
+from bot.i18n import t
 from bot.review.cards import ActionOutcome, ReviewCard, ReviewerAction
 
 if TYPE_CHECKING:

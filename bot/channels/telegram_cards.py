@@ -14,7 +14,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.domain import ReviewAction
 from bot.drafting.escaping import escape_telegram_html
-from bot.messages import t
+from bot.i18n import t
 from bot.review.cards import ReviewCard
 
 __all__ = [

@@ -17,7 +17,7 @@ from telegram import Message, MessageReactionUpdated, ReactionTypeEmoji, User
 from telegram.constants import ChatType
 
 from bot.domain import InboundMessage, ReviewAction
-from bot.messages import MESSAGES, Lang, language
+from bot.i18n import language, pick, t_in
 from bot.review.cards import REACTIONS
 
 __all__ = [
@@ -163,6 +163,4 @@ def _emoji(reaction: object) -> str | None:
 def say(key: str, *, language_code: str | None, **values: object) -> str:
     """Message ``key`` in the user's Telegram language when it is French or English, else in
     the team's language (``REPLIQUE_LANG``): /start and /help speak to each person."""
-    code = (language_code or "").lower()
-    lang: Lang = "fr" if code.startswith("fr") else "en" if code.startswith("en") else language()
-    return MESSAGES[key][lang].format(**values)
+    return t_in(pick(language_code) or language(), key, **values)

@@ -40,7 +40,7 @@ from starlette.staticfiles import StaticFiles
 from bot.channels.base import CardRef, ReplyAddress
 from bot.config import AppConfig
 from bot.domain import InboundMessage, Platform
-from bot.messages import Lang
+from bot.i18n import Lang
 from bot.review.cards import ActionOutcome, ReviewCard, ReviewerAction
 from bot.web import i18n
 from bot.web.hub import EventHub, PageEvent

@@ -16,7 +16,7 @@ from bot.config import AppConfig
 from bot.domain import DEFAULT_INTENTS, SENTIMENTS
 from bot.drafting.templates import TemplateLibrary
 from bot.errors import TemplateProblem
-from bot.messages import t
+from bot.i18n import t
 
 __all__ = ["check_templates", "sample_contexts"]
 

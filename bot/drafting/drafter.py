@@ -20,7 +20,7 @@ from bot.domain import HANDOFF_INTENT, Analysis, CustomerProfile, Draft, Platfor
 from bot.drafting.policies import OfferDecision, decide_offer
 from bot.drafting.templates import TemplateLibrary, TemplateVariant
 from bot.errors import TemplateProblem
-from bot.messages import t
+from bot.i18n import t
 
 __all__ = ["DraftResult", "Drafter", "first_name"]
 

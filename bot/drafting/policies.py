@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 
 from bot.config import OfferConfig, PolicyConfig
 from bot.domain import Analysis, CustomerProfile
-from bot.messages import t
+from bot.i18n import t
 
 __all__ = ["NO_OFFER_INTENTS", "OfferDecision", "decide_offer"]
 

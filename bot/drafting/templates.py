@@ -29,7 +29,7 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from bot.domain import SENTIMENTS
 from bot.errors import TemplateProblem
-from bot.messages import t
+from bot.i18n import t
 
 __all__ = ["TemplateLibrary", "TemplateVariant"]
 

@@ -25,7 +25,7 @@ from spacy.tokens import Doc
 from bot.config import AppConfig
 from bot.domain import HANDOFF_INTENT, SENTIMENTS, Analysis, IntentScore, Language, Sentiment
 from bot.errors import ModelError
-from bot.messages import t
+from bot.i18n import t
 from bot.nlp import components  # noqa: F401  (registers the factories and architectures)
 from bot.nlp.entities import catalog_patterns, extract_entities
 from bot.nlp.language import LanguageGuess, LanguageIdentifier

@@ -20,7 +20,7 @@ from pathlib import Path
 import yaml
 
 from bot.errors import TrainingDataError
-from bot.messages import t
+from bot.i18n import t
 
 __all__ = ["TRAINING_DATA", "LabelledText", "data_fingerprint", "load_examples"]
 

@@ -10,7 +10,7 @@ import spacy
 from spacy.language import Language
 
 from bot.errors import ModelError
-from bot.messages import t
+from bot.i18n import t
 from bot.nlp import components  # noqa: F401  (registers the factories and architectures)
 
 __all__ = ["LoadedClassifier", "load_classifier"]

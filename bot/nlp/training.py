@@ -31,7 +31,7 @@ from thinc.api import Adam, Optimizer, fix_random_seed
 
 from bot.domain import HANDOFF_INTENT
 from bot.errors import TrainingDataError
-from bot.messages import t
+from bot.i18n import t
 from bot.nlp import components  # noqa: F401  (registers the factories and architectures)
 from bot.nlp.datasets import LabelledText, labels_of
 from bot.nlp.evaluation import Scores, score

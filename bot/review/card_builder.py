@@ -13,7 +13,7 @@ from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 from bot.domain import DraftStatus, Platform
-from bot.messages import t
+from bot.i18n import t
 from bot.review.cards import CardEntity, ReviewCard
 from bot.store import CardView
 

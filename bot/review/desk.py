@@ -31,7 +31,7 @@ from bot.app import Copilot, HandledMessage
 from bot.channels.base import CardRef, CustomerChannel, ReviewSurface
 from bot.config import AppConfig
 from bot.domain import DEFAULT_INTENTS, DraftStatus, InboundMessage, Platform, ReviewAction
-from bot.messages import t
+from bot.i18n import t
 from bot.review.card_builder import build_card
 from bot.review.cards import ActionOutcome, ReviewCard, ReviewerAction
 from bot.review.outbox import OutboxSender

@@ -33,7 +33,7 @@ from typing import Any, TypeVar
 
 from bot import metrics
 from bot.channels.base import CustomerChannel, DeliveryFailed, ReplyAddress
-from bot.messages import t
+from bot.i18n import t
 from bot.store import OutboxItem, Store
 
 __all__ = ["OutboxSender", "Pacer"]

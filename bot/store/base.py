@@ -13,7 +13,7 @@ from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, SQLAlch
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.errors import StoreError
-from bot.messages import t
+from bot.i18n import t
 from bot.store import migrate
 from bot.store.engine import (
     WRITE_OPTION,

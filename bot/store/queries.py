@@ -11,7 +11,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from bot.domain import DraftStatus, ReviewAction
-from bot.messages import t
+from bot.i18n import t
 from bot.store.models import ConversationRow, CustomerRow, DecisionRow, DraftRow
 from bot.store.records import StoredDraft
 

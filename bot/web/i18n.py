@@ -1,6 +1,6 @@
 """The pages' words in the reader's language: ``?lang=``, else the browser's Accept-Language.
 
-The sentences themselves live in ``bot/messages.py`` with every other sentence Réplique says, under
+The sentences themselves live in ``bot/i18n/`` with every other sentence Réplique says, under
 ``web.*``; this module only chooses the language per request (a page is read by a person whose
 browser says which language they prefer, not by the process's locale) and hands the strings the
 browser script needs to it.
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from bot.messages import LANGUAGES, MESSAGES, Lang, language
+from bot.i18n import LANGUAGES, Lang, language, t_in, template_in
 
 __all__ = ["UI_KEYS", "pick_language", "text", "ui_strings"]
 
@@ -88,9 +88,9 @@ def pick_language(*, query: str | None, accept_language: str | None) -> Lang:
 
 def text(key: str, lang: Lang, /, **values: object) -> str:
     """The message ``key`` in ``lang`` (not the process's language), placeholders filled."""
-    return MESSAGES[key][lang].format(**values)
+    return t_in(lang, key, **values)
 
 
 def ui_strings(lang: Lang) -> dict[str, str]:
     """The script's strings in ``lang``, keyed without the ``web.`` prefix; placeholders kept."""
-    return {key.removeprefix("web."): MESSAGES[key][lang] for key in UI_KEYS}
+    return {key.removeprefix("web."): template_in(lang, key) for key in UI_KEYS}

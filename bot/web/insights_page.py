@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from markupsafe import Markup
 
 from bot.domain import SENTIMENTS
-from bot.messages import Lang
+from bot.i18n import Lang
 from bot.store.insights import OFFER_REASON_KEYS, DailyCount, Insights, Outcomes
 from bot.web.charts import PALETTE, Bars, Columns, Series, legend, stacked_bars, stacked_columns
 from bot.web.i18n import text

@@ -17,7 +17,7 @@ from bot.cli import app
 from bot.config import AppConfig
 from bot.domain import Analysis, CustomerProfile, IntentScore
 from bot.drafting.drafter import Drafter
-from bot.messages import LANGUAGES, MESSAGES, language, t
+from bot.i18n import LANGUAGES, MESSAGES, language, t
 
 REPLIQUE = str(Path(sys.executable).parent / "replique")
 BOT_DIR = Path(bot.__file__).parent
@@ -43,7 +43,7 @@ def keys_used_in_bot() -> tuple[set[str], set[str]]:
     called: set[str] = set()
     literals: set[str] = set()
     for path in BOT_DIR.rglob("*.py"):
-        if path.name == "messages.py":
+        if "i18n" in path.parts and path.parent.name == "i18n" and path.parent.parent == BOT_DIR:
             continue
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Constant) and isinstance(node.value, str):

@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime
 import pytest
 
 from bot.domain import DraftStatus, ReviewAction
-from bot.messages import MESSAGES
+from bot.i18n import MESSAGES
 from bot.review.cards import CardEntity, ReviewCard
 from bot.web import i18n
 from bot.web.charts import Bars, Columns, Series, stacked_bars, stacked_columns

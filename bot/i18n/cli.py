@@ -1,0 +1,129 @@
+"""The command line: what ``replique`` prints, its errors, ``replique run``'s start-up lines and
+the ``error`` of a ``draft --json`` answer."""
+
+from __future__ import annotations
+
+from bot.i18n.catalogue import Entries
+
+__all__ = ["MESSAGES"]
+
+# fmt: off
+MESSAGES: Entries = {
+    "cli.need_text": {
+        "en": 'give the message to draft for, e.g. replique draft "Salut!"',
+        "fr": 'donnez le message auquel répondre, par exemple replique draft "Salut!"',
+    },
+    "cli.bad_channel": {
+        "en": "--channel must be telegram, slack or web, not {channel!r}",
+        "fr": "--channel doit être telegram, slack ou web, pas {channel!r}",
+    },
+    "cli.init_exists": {
+        "en": "{paths} already exist: use --force to overwrite",
+        "fr": "{paths} existe(nt) déjà : ajoutez --force pour écraser",
+    },
+    "cli.bad_lang": {
+        "en": "--lang must be en or fr, not {lang!r}",
+        "fr": "--lang doit être en ou fr, pas {lang!r}",
+    },
+    "cli.check_problems": {
+        "en": "{count} problem(s):",
+        "fr": "{count} problème(s) :",
+    },
+    "cli.check_ok": {
+        "en": "All good: configuration, catalogue, models and templates of {brand}.",
+        "fr": "Tout est en ordre : configuration, catalogue, modèles d'analyse et modèles de "
+              "réponse de {brand}.",
+    },
+    "cli.init_done": {
+        "en": "Wrote {config}, catalog.yml and templates/. Use it with REPLIQUE_CONFIG={config}, "
+              "then run 'replique check'.",
+        "fr": "{config}, catalog.yml et templates/ sont écrits. Utilisez-les avec "
+              "REPLIQUE_CONFIG={config}, puis lancez 'replique check'.",
+    },
+    "cli.train_start": {
+        "en": "Training on {count} examples ({lang}, {arch}, seed {seed})",
+        "fr": "Entraînement sur {count} exemples ({lang}, {arch}, graine {seed})",
+    },
+    "cli.train_epoch": {
+        "en": "epoch {epoch:>3}  loss {loss:8.3f}  validation accuracy {accuracy:.3f}  "
+              "macro-F1 {macro_f1:.3f}{mark}",
+        "fr": "époque {epoch:>3}  perte {loss:8.3f}  exactitude en validation {accuracy:.3f}  "
+              "macro-F1 {macro_f1:.3f}{mark}",
+    },
+    "cli.train_refit": {
+        "en": "final training on every example: epoch {epoch:>3}/{epochs}  loss {loss:8.3f}",
+        "fr": "entraînement final sur tous les exemples : époque {epoch:>3}/{epochs}  "
+              "perte {loss:8.3f}",
+    },
+    "cli.train_progress": {
+        "en": "training (validation accuracy {accuracy:.3f}, best {best:.3f})",
+        "fr": "entraînement (exactitude en validation {accuracy:.3f}, meilleure {best:.3f})",
+    },
+    "cli.train_progress_refit": {
+        "en": "final training on every example",
+        "fr": "entraînement final sur tous les exemples",
+    },
+    "cli.train_saved": {
+        "en": "Saved to {out}: validation accuracy {accuracy:.3f}, hand-off threshold "
+              "{threshold:.2f}, {seconds:.1f}s. Use it with 'models: {{{lang}: {out}}}' in "
+              "replique.yml.",
+        "fr": "Enregistré dans {out} : exactitude en validation {accuracy:.3f}, seuil de "
+              "transfert {threshold:.2f}, {seconds:.1f} s. Utilisez-le avec "
+              "'models: {{{lang}: {out}}}' dans replique.yml.",
+    },
+    "cli.eval_intent": {"en": "intent", "fr": "intention"},
+    "cli.eval_precision": {"en": "precision", "fr": "précision"},
+    "cli.eval_recall": {"en": "recall", "fr": "rappel"},
+    "cli.eval_summary": {
+        "en": "accuracy {accuracy:.3f}  macro-F1 {macro_f1:.3f}  n={n}  {speed:.0f} messages/s",
+        "fr": "exactitude {accuracy:.3f}  macro-F1 {macro_f1:.3f}  n={n}  "
+              "{speed:.0f} messages/s",
+    },
+    "cli.eval_confusions": {
+        "en": "Most confused (expected -> predicted):",
+        "fr": "Confusions les plus fréquentes (attendu -> prédit) :",
+    },
+    "jsonl.bad_json": {
+        "en": "not valid JSON: {error} at column {column}",
+        "fr": "JSON invalide : {error} à la colonne {column}",
+    },
+    "jsonl.not_object": {
+        "en": 'expected a JSON object such as {{"text": "..."}}',
+        "fr": 'il faut un objet JSON, par exemple {{"text": "..."}}',
+    },
+    "jsonl.no_text": {
+        "en": '"text" is required and must be a string',
+        "fr": '"text" est obligatoire et doit être une chaîne de caractères',
+    },
+    "jsonl.bad_customer": {
+        "en": '"customer" must be an object like {{"id": "...", "name": "..."}}',
+        "fr": '"customer" doit être un objet comme {{"id": "...", "name": "..."}}',
+    },
+    "jsonl.internal": {
+        "en": "this message could not be drafted ({reason}); the others were answered",
+        "fr": "impossible de rédiger ce message ({reason}) ; les autres ont reçu leur réponse",
+    },
+    "jsonl.bad_channel": {
+        "en": '"channel" must be one of {choices}',
+        "fr": '"channel" doit être parmi {choices}',
+    },
+    "run.listening": {
+        "en": "Réplique is listening on {url} (channels: {adapters}). Stop with Ctrl+C.",
+        "fr": "Réplique écoute sur {url} (canaux : {adapters}). Arrêt avec Ctrl+C.",
+    },
+    "run.playground": {
+        "en": "Open {url} in a browser to try it: write as a customer on the left, review on "
+              "the right.",
+        "fr": "Ouvrez {url} dans un navigateur pour l'essayer : écrivez en client à gauche, "
+              "révisez à droite.",
+    },
+    "run.ready": {
+        "en": "Models loaded: ready for the first message.",
+        "fr": "Modèles chargés : prêt pour le premier message.",
+    },
+    "run.stopping": {
+        "en": "Stopping: finishing what is in flight…",
+        "fr": "Arrêt : fin des envois en cours…",
+    },
+}
+# fmt: on
