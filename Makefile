@@ -33,9 +33,9 @@ test: lint typecheck unit
 bench: install
 	$(BIN)/python benchmarks/run.py
 
-# Retrain the shipped default models from bot/nlp/training_data (deterministic, seeded).
+# Retrain the shipped default models from bot/training/data (deterministic, seeded).
 models: install
-	$(BIN)/python -m bot.nlp.build_default
+	$(BIN)/python -m bot.training.build_default
 
 clean:
 	rm -rf $(VENV) var .mypy_cache .pytest_cache .ruff_cache

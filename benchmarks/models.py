@@ -30,11 +30,11 @@ from baseline import run_baseline
 
 from bot.domain import HANDOFF_INTENT
 from bot.nlp.analyser import DEFAULT_MODELS
-from bot.nlp.build_default import DEFAULT_SETTINGS, training_examples
-from bot.nlp.datasets import TRAINING_DATA, LabelledText, load_examples
-from bot.nlp.evaluation import score
-from bot.nlp.model_io import load_classifier
-from bot.nlp.training import TrainSettings, predict_labels, train_classifier
+from bot.training.build_default import DEFAULT_SETTINGS, training_examples
+from bot.training.datasets import TRAINING_DATA, LabelledText, load_examples
+from bot.training.evaluation import score
+from bot.training.model_io import load_classifier
+from bot.training.trainer import TrainSettings, predict_labels, train_classifier
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(os.environ.get("REPLIQUE_DATA", ROOT.parent / "shared" / "data"))

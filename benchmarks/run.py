@@ -39,7 +39,7 @@ sys.path.insert(0, str(ROOT))
 
 from bot.config import load_config  # noqa: E402
 from bot.drafting.session import DraftRequest, DraftSession  # noqa: E402
-from bot.nlp.datasets import TRAINING_DATA, load_examples  # noqa: E402
+from bot.training.datasets import TRAINING_DATA, load_examples  # noqa: E402
 
 REPLIQUE = Path(sys.executable).parent / "replique"
 RESULTS = ROOT / "benchmarks" / "results"

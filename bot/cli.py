@@ -27,7 +27,7 @@ from bot.errors import RepliqueError
 from bot.i18n import t
 
 if TYPE_CHECKING:
-    from bot.nlp.training import EpochReport
+    from bot.training.trainer import EpochReport
 
 __all__ = ["app", "main"]
 
@@ -167,8 +167,8 @@ def train(
     max_epochs: Annotated[int, typer.Option(help="Upper bound on training epochs.")] = 40,
 ) -> None:
     """Train an intent model from labelled examples."""
-    from bot.nlp.datasets import load_examples
-    from bot.nlp.training import TrainSettings, resolve_arch, train_classifier
+    from bot.training.datasets import load_examples
+    from bot.training.trainer import TrainSettings, resolve_arch, train_classifier
 
     if lang not in ("en", "fr"):
         raise RepliqueError(t("cli.bad_lang", lang=lang))
@@ -263,10 +263,10 @@ def evaluate(
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
     """Score an intent model on labelled examples."""
-    from bot.nlp.datasets import load_examples
-    from bot.nlp.evaluation import score
-    from bot.nlp.model_io import load_classifier
-    from bot.nlp.training import predict_labels
+    from bot.training.datasets import load_examples
+    from bot.training.evaluation import score
+    from bot.training.model_io import load_classifier
+    from bot.training.trainer import predict_labels
 
     examples = load_examples(data)
     loaded = load_classifier(model)

@@ -22,12 +22,17 @@ from sqlalchemy import URL, make_url
 
 from bot.config import RESOURCES, AppConfig, load_config
 from bot.drafting.session import DraftSession
+from bot.nlp import french
 from bot.nlp.analyser import Analyser
 from bot.store import Store, redact_url
 
 # Réplique speaks the reader's language (bot/i18n/): the tests read English whatever the
 # machine's locale, and the commands they start as subprocesses inherit this.
 os.environ["REPLIQUE_LANG"] = "en"
+
+# Tests build blank French pipelines directly (spacy.blank("fr")): give them spaCy's French data
+# the way the analyser and the trainer load it (bot/nlp/french.py), so they tokenize alike.
+french.prepare("fr")
 
 POSTGRES_URL_ENV = "REPLIQUE_TEST_POSTGRES_URL"
 DEFAULT_POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"

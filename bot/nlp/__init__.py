@@ -1,6 +1,5 @@
-"""The analyser: language, intent, sentiment, entities and signals of customer messages."""
+"""The analyser: language, intent, sentiment, entities and signals of customer messages.
 
-from bot.nlp.french import import_french_quickly
-
-# Before anything in this package can build a French pipeline (bot/nlp/french.py says why).
-import_french_quickly()
+This package is what runs for every message. Training, evaluation and the data sets live apart,
+in ``bot.training``, which imports this package and is never imported by it.
+"""

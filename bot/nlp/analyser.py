@@ -26,7 +26,7 @@ from bot.config import AppConfig
 from bot.domain import HANDOFF_INTENT, SENTIMENTS, Analysis, IntentScore, Language, Sentiment
 from bot.errors import ModelError
 from bot.i18n import t
-from bot.nlp import components  # noqa: F401  (registers the factories and architectures)
+from bot.nlp import components, french  # noqa: F401  (components registers the factories)
 from bot.nlp.entities import catalog_patterns, extract_entities
 from bot.nlp.language import LanguageGuess, LanguageIdentifier
 from bot.nlp.text import clean_text, doc_text, has_words, is_stop_keyword
@@ -107,6 +107,7 @@ class Analyser:
                 "paths.sentiment_model": str(sentiment_path),
             },
         )
+        french.prepare(lang)
         try:
             nlp = spacy.util.load_model_from_config(config, auto_fill=True)
         except (OSError, ValueError) as exc:

@@ -7,6 +7,10 @@ The expression only keeps rare hyphenated words ("porte-monnaie", "saut-de-ski")
 while that module is imported we build it with ``\\w`` in place of the spelled-out letter classes:
 the same words are kept whole, in about a tenth of a second. Nothing else changes, and the shipped
 models are trained with the same tokenizer they run with.
+
+Nothing happens at import: whoever is about to build a pipeline calls :func:`prepare` with its
+language (the analyser, the trainer), and only then, for French, is ``re.compile`` replaced, for
+the time of that one import, under a lock.
 """
 
 from __future__ import annotations
@@ -18,9 +22,15 @@ from typing import Any
 
 from spacy.lang.char_classes import ALPHA, ALPHA_LOWER
 
-__all__ = ["import_french_quickly"]
+__all__ = ["import_french_quickly", "prepare"]
 
 _lock = threading.Lock()
+
+
+def prepare(lang: str) -> None:
+    """Make ``lang``'s spaCy language data ready before a pipeline of it is built."""
+    if lang == "fr":
+        import_french_quickly()
 
 
 def import_french_quickly() -> None:

@@ -19,6 +19,7 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from bot.nlp import french
 from bot.nlp.entities import NOT_NAMES, Candidate, add_entities
 from bot.nlp.normalize import fold
 from bot.nlp.text import doc_text
@@ -45,6 +46,7 @@ def load_pretrained(model: str) -> Language:
     meta = spacy.util.get_model_meta(path)
     keep = {"tok2vec", "ner"}
     exclude = [c for c in meta.get("components", meta.get("pipeline", [])) if c not in keep]
+    french.prepare(str(meta.get("lang", "")))
     # Its serialised tokenizer would recompile spaCy's slowest French expression (see
     # bot/nlp/french.py); the default French tokenizer it gets instead is the same one.
     return spacy.load(model, exclude=[*exclude, "tokenizer"])

@@ -32,7 +32,7 @@ from spacy.util import registry
 from thinc.api import Linear, Model, chain, softmax_activation
 
 from bot.nlp.normalize import fold
-from bot.nlp.row_updates import stash_row_gradient, takes_rows
+from bot.nlp.row_gradients import stash_row_gradient, takes_rows
 
 csr_matrix: Any
 try:  # a sparse product is ~10x faster than numpy's gather-and-sum; installed with scikit-learn
@@ -75,7 +75,7 @@ def build_tfidf_text_classifier(
     model: Model[Any, Any]
     if hidden_width > 0:
         # Row-wise updates: a batch uses a few thousand of the hidden layer's rows, and updating
-        # all of them at every step took 80 % of the training time (bot/nlp/row_updates.py).
+        # all of them at every step took 80 % of the training time (bot/training/row_updates.py).
         hidden = _indexed_linear(hidden_width, init_scale=_HIDDEN_INIT_SCALE, row_wise=True)
         output_layer: Model[Any, Any] = Linear(nO)
         model = chain(features, hidden, _relu_dropout(hidden_dropout), output_layer, output)
@@ -242,7 +242,7 @@ def _indexed_linear(
                 model.inc_grad("b", d_scores.sum(axis=0))
                 if takes_rows(model.id):
                     # Only the rows this batch used have a gradient: hand them over as rows to the
-                    # trainer's row-wise optimiser (bot/nlp/row_updates.py).
+                    # trainer's row-wise optimiser (bot/training/row_updates.py).
                     rows, columns = numpy.unique(features, return_inverse=True)
                     used = csr_matrix((weights, columns, indptr), shape=(n_docs, len(rows)))
                     d_rows: Any = numpy.asarray(used.T @ d_scores, dtype="float32")

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from bot.errors import TrainingDataError
-from bot.nlp.datasets import LabelledText, load_examples
-from bot.nlp.evaluation import score
+from bot.training.datasets import LabelledText, load_examples
+from bot.training.evaluation import score
 
 
 def test_csv_with_text_label_header(tmp_path: Path) -> None:

@@ -9,9 +9,9 @@ import pytest
 
 from bot.domain import DEFAULT_INTENTS
 from bot.nlp.analyser import DEFAULT_MODELS
-from bot.nlp.datasets import TRAINING_DATA, LabelledText, load_examples
-from bot.nlp.model_io import LoadedClassifier, load_classifier
-from bot.nlp.training import predict_labels
+from bot.training.datasets import TRAINING_DATA, LabelledText, load_examples
+from bot.training.model_io import LoadedClassifier, load_classifier
+from bot.training.trainer import predict_labels
 
 
 @pytest.fixture(scope="module")

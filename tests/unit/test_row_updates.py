@@ -1,4 +1,4 @@
-"""Row-wise Adam (bot/nlp/row_updates.py) against thinc's own dense Adam and running averages."""
+"""Row-wise Adam (bot/training/row_updates.py) against thinc's dense Adam and running averages."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ import numpy
 import pytest
 from thinc.api import Adam, Model
 
-from bot.nlp.row_updates import RowUpdates, stash_row_gradient, takes_rows
+from bot.nlp.row_gradients import stash_row_gradient, takes_rows
+from bot.training.row_updates import RowUpdates
 
 
 def _layer(rows: int = 6, width: int = 3, seed: int = 0) -> Model[Any, Any]:

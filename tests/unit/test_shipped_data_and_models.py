@@ -9,8 +9,8 @@ import pytest
 
 from bot.domain import DEFAULT_INTENTS, SENTIMENTS
 from bot.nlp.analyser import DEFAULT_MODELS
-from bot.nlp.build_default import default_fingerprint
-from bot.nlp.datasets import TRAINING_DATA, load_examples
+from bot.training.build_default import default_fingerprint
+from bot.training.datasets import TRAINING_DATA, load_examples
 
 LANGS = ("fr", "en")
 
@@ -59,7 +59,7 @@ def test_shipped_model_matches_its_data(lang: str, component: str) -> None:
     ("lang", "component"), [(lang, c) for lang in LANGS for c in ("intent", "sentiment")]
 )
 def test_shipped_models_use_the_trainers_default_recipe(lang: str, component: str) -> None:
-    from bot.nlp.training import TrainSettings, resolve_arch
+    from bot.training.trainer import TrainSettings, resolve_arch
 
     meta = json.loads((DEFAULT_MODELS / lang / component / "meta.json").read_text())["replique"]
     # The default architecture (``auto``) as it resolves for the shipped data's size.

@@ -16,9 +16,9 @@ from typer.testing import CliRunner
 
 import bot.nlp.tfidf as tfidf
 from bot.cli import app
-from bot.nlp.datasets import TRAINING_DATA, LabelledText, load_examples
-from bot.nlp.model_io import load_classifier
-from bot.nlp.training import (
+from bot.training.datasets import TRAINING_DATA, LabelledText, load_examples
+from bot.training.model_io import load_classifier
+from bot.training.trainer import (
     HIDDEN_LAYER_FROM,
     TrainSettings,
     predict_labels,

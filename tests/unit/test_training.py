@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.nlp.datasets import TRAINING_DATA, LabelledText, load_examples
-from bot.nlp.model_io import load_classifier
-from bot.nlp.training import TrainSettings, predict_labels, train_classifier
+from bot.training.datasets import TRAINING_DATA, LabelledText, load_examples
+from bot.training.model_io import load_classifier
+from bot.training.trainer import TrainSettings, predict_labels, train_classifier
 
 
 def _slice(per_label: int) -> list[LabelledText]:
@@ -46,7 +46,7 @@ def test_same_seed_same_model() -> None:
 
 
 def test_handoff_threshold_is_chosen_for_the_reviewer() -> None:
-    from bot.nlp.training import _calibrate, handoff_utility
+    from bot.training.trainer import _calibrate, handoff_utility
 
     # Two confident right answers, two unsure wrong ones: handing the unsure ones to a person
     # (worth 0.5 each) beats drafting them wrongly (worth 0).
@@ -62,7 +62,7 @@ def test_handoff_threshold_is_chosen_for_the_reviewer() -> None:
 
 
 def test_calibration_never_hands_off_more_than_one_in_ten() -> None:
-    from bot.nlp.training import MAX_HANDOFF_RATE, _calibrate
+    from bot.training.trainer import MAX_HANDOFF_RATE, _calibrate
 
     # Every wrong answer is unsure, but they are a third of the messages: handing them all to a
     # person would maximise utility and leave the team doing a third of the work by hand.
@@ -74,7 +74,7 @@ def test_calibration_never_hands_off_more_than_one_in_ten() -> None:
 
 
 def test_a_guess_always_goes_to_a_person() -> None:
-    from bot.nlp.training import MIN_THRESHOLD, _calibrate
+    from bot.training.trainer import MIN_THRESHOLD, _calibrate
 
     # All confident and right: nothing to gain from hand-offs, but the floor still applies.
     predictions = [("thanks", 0.9), ("other", 0.8)] * 10

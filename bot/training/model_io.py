@@ -11,7 +11,7 @@ from spacy.language import Language
 
 from bot.errors import ModelError
 from bot.i18n import t
-from bot.nlp import components  # noqa: F401  (registers the factories and architectures)
+from bot.nlp import components, french  # noqa: F401  (components registers the factories)
 
 __all__ = ["LoadedClassifier", "load_classifier"]
 
@@ -30,8 +30,15 @@ def load_classifier(path: Path) -> LoadedClassifier:
     meta = json.loads(meta_path.read_text(encoding="utf-8")).get("replique")
     if not isinstance(meta, dict) or "component" not in meta:
         raise ModelError(t("model.not_replique", path=path))
+    french.prepare(str(_lang_of(path)))
     try:
         nlp = spacy.load(path)
     except (OSError, ValueError) as exc:
         raise ModelError(t("model.cannot_load", path=path, error=exc)) from exc
     return LoadedClassifier(nlp, str(meta["component"]), float(meta.get("threshold", 0.0)))
+
+
+def _lang_of(path: Path) -> str:
+    """The language a saved pipeline is for (its ``meta.json``), "" when it does not say."""
+    meta = json.loads((path / "meta.json").read_text(encoding="utf-8"))
+    return str(meta.get("lang", ""))

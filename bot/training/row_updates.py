@@ -27,30 +27,12 @@ from typing import Any
 import numpy
 from thinc.api import Model, Optimizer
 
-__all__ = ["RowUpdates", "stash_row_gradient", "takes_rows"]
+from bot.nlp import row_gradients
 
-#: Row gradients waiting for :meth:`RowUpdates.step`, by layer id. A layer present here hands its
-#: weight gradient over as rows instead of a dense matrix.
-_PENDING: dict[int, list[tuple[Any, Any]] | None] = {}
+__all__ = ["RowUpdates"]
+
 #: thinc's cap on the averages' decay (``Ops.update_averages``).
 _MAX_DECAY = 0.9999
-
-
-def takes_rows(layer_id: int) -> bool:
-    """Whether a :class:`RowUpdates` currently updates this layer's weights row-wise."""
-    return layer_id in _PENDING
-
-
-def stash_row_gradient(layer_id: int, rows: Any, gradient: Any) -> None:
-    """Keep the gradient of ``rows`` for the optimiser that took the layer over (check
-    :func:`takes_rows` first: a gradient with nobody to apply it would be lost)."""
-    if layer_id not in _PENDING:
-        raise RuntimeError(f"layer {layer_id} is not updated row-wise: its gradient would be lost")
-    pending = _PENDING[layer_id]
-    if pending is None:
-        _PENDING[layer_id] = [(rows, gradient)]
-    else:
-        pending.append((rows, gradient))
 
 
 class RowUpdates:
@@ -72,12 +54,12 @@ class RowUpdates:
 
     def __enter__(self) -> RowUpdates:
         for layer in self.layers:
-            _PENDING[layer.id] = None
+            row_gradients.take_over(layer.id)
         return self
 
     def __exit__(self, *exc: object) -> None:
         for layer in self.layers:
-            _PENDING.pop(layer.id, None)
+            row_gradients.release(layer.id)
 
     def _key(self, layer: Model[Any, Any]) -> tuple[int, str]:
         return (layer.id, "W")
@@ -108,8 +90,7 @@ class RowUpdates:
         """Apply the row gradients the layers stashed since the last step."""
         opt = self.optimizer
         for layer in self.layers:
-            pending = _PENDING.get(layer.id)
-            _PENDING[layer.id] = None
+            pending = row_gradients.take_rows(layer.id)
             if not pending:
                 continue
             rows, gradient = _merge(pending)

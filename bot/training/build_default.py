@@ -15,9 +15,9 @@ from pathlib import Path
 from typing import Any
 
 from bot.nlp.analyser import DEFAULT_MODELS
-from bot.nlp.datasets import TRAINING_DATA, LabelledText, data_fingerprint, load_examples
-from bot.nlp.evaluation import Scores, score
-from bot.nlp.training import TrainSettings, handoff_utility, predict_labels, train_classifier
+from bot.training.datasets import TRAINING_DATA, LabelledText, data_fingerprint, load_examples
+from bot.training.evaluation import Scores, score
+from bot.training.trainer import TrainSettings, handoff_utility, predict_labels, train_classifier
 
 __all__ = ["DEFAULT_SETTINGS", "default_fingerprint", "main"]
 

@@ -25,7 +25,7 @@ from bot.i18n import t
 __all__ = ["TRAINING_DATA", "LabelledText", "data_fingerprint", "load_examples"]
 
 #: The default training and evaluation data shipped with Réplique, one folder per language.
-TRAINING_DATA = Path(__file__).parent / "training_data"
+TRAINING_DATA = Path(__file__).parent / "data"
 
 # Column names accepted for the label in a CSV, in order of preference.
 _LABEL_COLUMNS = ("label", "intent", "category")

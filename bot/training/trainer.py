@@ -7,8 +7,8 @@ pipeline. A validation split drives early stopping, the best epoch's (averaged) 
 and for intents the confidence below which a message goes to a person (as ``other``) is
 calibrated on that split and saved with the model. With ``refit`` the model is then trained again
 on every example for the chosen number of epochs. Seeded: the same data, settings and seed give
-the same model. The rows of a hidden layer are updated row-wise (``bot/nlp/row_updates.py``), the
-rest by thinc's Adam.
+the same model. The rows of a hidden layer are updated row-wise
+(``bot/training/row_updates.py``), the rest by thinc's Adam.
 """
 
 from __future__ import annotations
@@ -32,11 +32,11 @@ from thinc.api import Adam, Optimizer, fix_random_seed
 from bot.domain import HANDOFF_INTENT
 from bot.errors import TrainingDataError
 from bot.i18n import t
-from bot.nlp import components  # noqa: F401  (registers the factories and architectures)
-from bot.nlp.datasets import LabelledText, labels_of
-from bot.nlp.evaluation import Scores, score
-from bot.nlp.row_updates import RowUpdates
+from bot.nlp import components, french  # noqa: F401  (components registers the factories)
 from bot.nlp.tfidf import fit_feature_index
+from bot.training.datasets import LabelledText, labels_of
+from bot.training.evaluation import Scores, score
+from bot.training.row_updates import RowUpdates
 
 __all__ = [
     "ARCHITECTURES",
@@ -268,6 +268,7 @@ def _calibrate(predictions: Sequence[tuple[str, float]], gold: Sequence[str]) ->
 
 
 def _pipeline(settings: TrainSettings, labels: Sequence[str]) -> tuple[Language, TextCategorizer]:
+    french.prepare(settings.lang)
     nlp = spacy.blank(settings.lang)
     # The tfidf architectures fold tokens themselves; the others read the NORM the normaliser sets.
     if settings.arch not in _SELF_FOLDING:
