@@ -85,16 +85,18 @@ def draft(
         run_jsonl(session, sys.stdin, sys.stdout)
         return
     if text is None:
-        raise RepliqueError(t("cli.need_text"))
+        raise RepliqueError("cli.need_text")
     if channel not in ("telegram", "slack", "web", "cli"):
-        raise RepliqueError(t("cli.bad_channel", channel=channel))
+        raise RepliqueError("cli.bad_channel", channel=channel)
     platform: Platform = channel  # type: ignore[assignment]
     drafted = session.draft_many(
         [DraftRequest(text, customer_name=name, channel=platform, language_hint=lang)]
     )[0]
-    from bot.console import print_drafted
+    from bot.channels.console import ShownDraft, print_drafted
 
-    print_drafted(stdout, text, drafted.analysis, drafted.result)
+    result = drafted.result
+    shown = [ShownDraft(d.rank, d.text, d.template, d.promotional, d.why) for d in result.drafts]
+    print_drafted(stdout, text, drafted.analysis, shown, blocked=result.blocked_reason)
 
 
 @app.command()
@@ -105,7 +107,7 @@ def check(config: ConfigOption = None) -> None:
     from bot.nlp.analyser import Analyser
 
     app_config = load_config(config)
-    problems = []
+    problems: list[str] = []
     try:
         app_config.catalog_data  # noqa: B018  (loading it validates it)
     except RepliqueError as exc:
@@ -117,7 +119,7 @@ def check(config: ConfigOption = None) -> None:
                 analyser.model_path(lang, component)
             except RepliqueError as exc:
                 problems.append(str(exc))
-    problems.extend(check_templates(app_config))
+    problems.extend(str(problem) for problem in check_templates(app_config))
     if problems:
         stderr.print(t("cli.check_problems", count=len(problems)))
         for problem in problems:
@@ -136,7 +138,7 @@ def init(
     targets = [directory / "replique.yml", directory / "catalog.yml", directory / "templates"]
     existing = [str(target) for target in targets if target.exists()]
     if existing and not force:
-        raise RepliqueError(t("cli.init_exists", paths=", ".join(existing)))
+        raise RepliqueError("cli.init_exists", paths=", ".join(existing))
     directory.mkdir(parents=True, exist_ok=True)
     config_text = (RESOURCES / "replique.yml").read_text(encoding="utf-8")
     config_text = config_text.replace("# templates: templates", "templates: templates")
@@ -171,7 +173,7 @@ def train(
     from bot.training.trainer import TrainSettings, resolve_arch, train_classifier
 
     if lang not in ("en", "fr"):
-        raise RepliqueError(t("cli.bad_lang", lang=lang))
+        raise RepliqueError("cli.bad_lang", lang=lang)
     examples = load_examples(data)
     settings = TrainSettings(lang=lang, arch=arch, seed=seed, max_epochs=max_epochs)
     arch = resolve_arch(arch, len(examples))
@@ -310,7 +312,7 @@ def evaluate(
 @friendly
 def console(config: ConfigOption = None) -> None:
     """Type as a customer, see the analysis and the drafts, choose one (developer console)."""
-    from bot.console import run_console
+    from bot.channels.console import run_console
 
     run_console(load_config(config))
 

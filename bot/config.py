@@ -17,8 +17,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from bot.errors import ConfigError
-from bot.i18n import t
+from bot.errors import ConfigError, Joined, Words
 
 __all__ = [
     "RESOURCES",
@@ -41,7 +40,8 @@ VAR_DIR = Path("var")
 
 
 class Settings(BaseSettings):
-    """Environment variables of SPEC.md. Secrets are ``SecretStr`` so they never print or log."""
+    """The environment variables (docs/configuration.md). Secrets are ``SecretStr``: they never
+    print or log."""
 
     model_config = SettingsConfigDict(env_prefix="", case_sensitive=False, extra="ignore")
 
@@ -166,7 +166,8 @@ class Product(_Strict):
     @classmethod
     def _not_blank(cls, value: str) -> str:
         if not value.strip():
-            raise ValueError(t("config.product_needs_name"))
+            # pydantic words the error as it validates: at load, for the person running a command.
+            raise ValueError(str(Words("config.product_needs_name")))
         return value.strip()
 
 
@@ -180,30 +181,31 @@ def _read_yaml(path: Path, what: str) -> dict[str, Any]:
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise ConfigError(t("config.not_found", what=t(what), path=path)) from None
+        raise ConfigError("config.not_found", what=Words(what), path=path) from None
     except yaml.YAMLError as exc:
-        raise ConfigError(t("config.bad_yaml", what=t(what), path=path, error=exc)) from None
+        raise ConfigError("config.bad_yaml", what=Words(what), path=path, error=exc) from None
     if raw is None:
         return {}
     if not isinstance(raw, dict):
-        raise ConfigError(t("config.not_mapping", what=t(what), path=path))
+        raise ConfigError("config.not_mapping", what=Words(what), path=path)
     return raw
 
 
-def _explain(exc: ValidationError, path: Path) -> str:
+def _explain(exc: ValidationError, path: Path) -> ConfigError:
     """Every problem pydantic found, each with the key it concerns (pydantic's own words)."""
-    top = t("config.top_level")
-    problems = "; ".join(
-        f"{'.'.join(str(p) for p in err['loc']) or top}: {err['msg']}" for err in exc.errors()
+    top = Words("config.top_level")
+    problems = Joined(
+        Joined([".".join(str(p) for p in err["loc"]) or top, err["msg"]], ": ")
+        for err in exc.errors()
     )
-    return t("config.invalid", path=path, problems=problems)
+    return ConfigError("config.invalid", path=path, problems=problems)
 
 
 def load_catalog(path: Path) -> Catalog:
     try:
         return Catalog.model_validate(_read_yaml(path, "config.what_catalog"))
     except ValidationError as exc:
-        raise ConfigError(_explain(exc, path)) from None
+        raise _explain(exc, path) from None
 
 
 def load_config(path: Path | None = None, settings: Settings | None = None) -> AppConfig:
@@ -220,4 +222,4 @@ def load_config(path: Path | None = None, settings: Settings | None = None) -> A
     try:
         return AppConfig.model_validate({**raw, "base_dir": path.resolve().parent})
     except ValidationError as exc:
-        raise ConfigError(_explain(exc, path)) from None
+        raise _explain(exc, path) from None

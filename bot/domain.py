@@ -22,15 +22,22 @@ __all__ = [
     "DraftStatus",
     "Entity",
     "Formality",
+    "HandoffCode",
+    "HandoffReason",
+    "HeldOffer",
     "InboundMessage",
     "IntentScore",
     "Language",
     "Platform",
+    "Refusal",
     "ReviewAction",
     "Sentiment",
+    "Why",
 ]
 
 Platform = Literal["telegram", "slack", "web", "cli"]
+#: Why a person must take over a message (worded for people by ``bot/wording.py``).
+HandoffCode = Literal["unsure", "no_intent", "other_language", "nothing_to_read"]
 Language = Literal["fr", "en", "other"]
 Sentiment = Literal["negative", "neutral", "positive"]
 Formality = Literal["tu", "vous"]
@@ -99,6 +106,18 @@ class IntentScore:
 
 
 @dataclass(frozen=True, slots=True)
+class HandoffReason:
+    """Why a person must take over: the model was unsure (of ``intent``, at ``confidence``, below
+    ``threshold``), found no intent it knows, the language is not one the brand answers in, or
+    there was nothing to read (an emoji, a sticker)."""
+
+    code: HandoffCode
+    intent: str | None = None
+    confidence: float | None = None
+    threshold: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Analysis:
     """What the analyser understood of one message, always with confidences."""
 
@@ -112,9 +131,9 @@ class Analysis:
     formality: Formality | None = None
     is_question: bool = False
     is_urgent: bool = False
-    #: Why a person must take over (low confidence, unknown language, nothing to read), in plain
-    #: words for the reviewer; None when Réplique can draft on its own.
-    handoff_reason: str | None = None
+    #: Why a person must take over (low confidence, unknown language, nothing to read); None
+    #: when Réplique can draft on its own.
+    handoff_reason: HandoffReason | None = None
     #: The model's own top intent when low confidence turned it into ``other``.
     predicted_intent: IntentScore | None = None
 
@@ -145,13 +164,45 @@ class CustomerProfile:
 
 
 @dataclass(frozen=True, slots=True)
+class HeldOffer:
+    """An offer the policies held back from a reply: ``policy`` is a stable key
+    ("offer.unhappy", "offer.already_sent"…); ``intent`` and ``last_offer_on`` (an ISO date) are
+    what the policy looked at, when it says."""
+
+    policy: str
+    intent: str | None = None
+    last_offer_on: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Why:
+    """Why a draft says what it says, as values: what was understood, which of the customer's
+    details it uses, what the policies held back. ``bot/wording.py`` turns it into the reviewer's
+    one-line "why", in the reviewer's language."""
+
+    intent: str
+    confidence: float
+    sentiment: str
+    #: The model's own top intent when low confidence handed the message to ``other``.
+    model_intent: str | None = None
+    #: Details the draft uses: "first_name", "order_number", "product"…
+    uses: tuple[str, ...] = ()
+    formality: str | None = None
+    promotional: bool = False
+    held_offer: HeldOffer | None = None
+    urgent: bool = False
+    #: The sentence stored by a version of Réplique that kept the "why" as text.
+    legacy_text: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Draft:
     """One candidate reply, ranked, with the reasons a reviewer needs to trust it."""
 
     text: str
     template: str
     promotional: bool
-    why: str
+    why: Why
     rank: int = 1
     language: str = "en"
     #: The offer policy that held an offer back from this reply ("offer.unhappy"), if one did.
@@ -173,3 +224,14 @@ class ReviewAction(enum.StrEnum):
     VARIANT = "variant"
     DISCARD = "discard"
     FIX_INTENT = "fix_intent"
+
+
+@dataclass(frozen=True, slots=True)
+class Refusal:
+    """Why a decision on a draft was not applied: the draft is no longer pending (``status``),
+    decided by ``by`` ("slack:U123") at ``at`` when a reviewer decided it; ``status`` None: there
+    is no such draft."""
+
+    status: DraftStatus | None
+    by: str | None = None
+    at: datetime | None = None

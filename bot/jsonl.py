@@ -13,12 +13,12 @@ import logging
 import os
 import select
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import IO, Any, cast
 
 from bot.domain import Platform
 from bot.drafting.session import Drafted, DraftRequest, DraftSession
 from bot.i18n import t
+from bot.wording import why_line
 
 __all__ = ["MAX_BATCH", "drafted_to_json", "parse_line", "read_batches", "run_jsonl"]
 
@@ -27,9 +27,13 @@ logger = logging.getLogger(__name__)
 _CHANNELS: tuple[Platform, ...] = ("telegram", "slack", "web", "cli")
 
 
-@dataclass(frozen=True, slots=True)
 class LineError:
-    message: str
+    """Why one input line got ``{"error": …}`` instead of an answer."""
+
+    __slots__ = ("message",)
+
+    def __init__(self, key: str, /, **values: object) -> None:
+        self.message = t(key, **values)
 
 
 def parse_line(line: str) -> DraftRequest | LineError:
@@ -37,18 +41,18 @@ def parse_line(line: str) -> DraftRequest | LineError:
     try:
         data = json.loads(line)
     except json.JSONDecodeError as exc:
-        return LineError(t("jsonl.bad_json", error=exc.msg, column=exc.colno))
+        return LineError("jsonl.bad_json", error=exc.msg, column=exc.colno)
     if not isinstance(data, dict):
-        return LineError(t("jsonl.not_object"))
+        return LineError("jsonl.not_object")
     text = data.get("text")
     if not isinstance(text, str):
-        return LineError(t("jsonl.no_text"))
+        return LineError("jsonl.no_text")
     customer = data.get("customer") or {}
     if not isinstance(customer, dict):
-        return LineError(t("jsonl.bad_customer"))
+        return LineError("jsonl.bad_customer")
     channel = data.get("channel", "cli")
     if channel not in _CHANNELS:
-        return LineError(t("jsonl.bad_channel", choices=", ".join(_CHANNELS)))
+        return LineError("jsonl.bad_channel", choices=", ".join(_CHANNELS))
     customer_id, name = customer.get("id"), customer.get("name")
     language = data.get("lang")
     return DraftRequest(
@@ -61,7 +65,7 @@ def parse_line(line: str) -> DraftRequest | LineError:
 
 
 def drafted_to_json(drafted: Drafted) -> dict[str, Any]:
-    """The output object of SPEC.md for one message."""
+    """The output object of `replique draft --json` for one message (docs/cli.md)."""
     analysis = drafted.analysis
     return {
         "language": analysis.language,
@@ -69,7 +73,12 @@ def drafted_to_json(drafted: Drafted) -> dict[str, Any]:
         "sentiment": analysis.sentiment,
         "entities": [{"label": e.label, "text": e.text} for e in analysis.entities],
         "drafts": [
-            {"text": d.text, "template": d.template, "promotional": d.promotional, "why": d.why}
+            {
+                "text": d.text,
+                "template": d.template,
+                "promotional": d.promotional,
+                "why": why_line(d.why),
+            }
             for d in drafted.result.drafts
         ],
     }
@@ -144,7 +153,7 @@ def _draft_each(session: DraftSession, requests: list[DraftRequest]) -> list[Dra
             results.extend(session.draft_many([request]))
         except Exception as exc:
             logger.exception("a message could not be drafted")
-            results.append(LineError(t("jsonl.internal", reason=type(exc).__name__)))
+            results.append(LineError("jsonl.internal", reason=type(exc).__name__))
     return results
 
 

@@ -1,4 +1,4 @@
-"""The running service: store, copilot, review desk, channel adapters and one HTTP server.
+"""The running service: store, replier, review desk, outbox, channel adapters and one HTTP server.
 
 ``build_service`` decides what runs from the environment (``Settings``) and ``replique.yml``:
 
@@ -9,6 +9,8 @@
 - the local web playground when no platform token is set, or when ``REPLIQUE_PLAYGROUND=1``.
 
 Adapters are imported only when enabled, so a Slack-only deployment never loads Telegram code.
+The wiring is explicit, here and nowhere else: each adapter is handed to the outbox as the
+customer channel of its platform, and to the desk as a review surface when it is one.
 """
 
 from __future__ import annotations
@@ -18,22 +20,62 @@ import contextlib
 import ipaddress
 import logging
 import signal
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import Protocol, runtime_checkable
 
 import uvicorn
+from starlette.routing import BaseRoute
 
-from bot.app import Copilot
-from bot.channels.base import ChannelAdapter
 from bot.config import AppConfig, Settings
+from bot.domain import Platform
+from bot.drafting.replier import Replier
 from bot.i18n import t
+from bot.nlp.analyser import Analyser
 from bot.review.desk import ReviewDesk
+from bot.review.outbox import OutboxSender
+from bot.review.ports import CustomerChannel, ReviewSurface
 from bot.server import create_app
 from bot.store import Store
 
-__all__ = ["Service", "build_service", "configure_logging", "running_service", "serve"]
+__all__ = [
+    "ChannelAdapter",
+    "Service",
+    "build_service",
+    "configure_logging",
+    "running_service",
+    "serve",
+]
 
 log = logging.getLogger(__name__)
+
+
+@runtime_checkable
+class ChannelAdapter(Protocol):
+    """A platform adapter's life in the service: routes on the shared HTTP server, start, stop.
+
+    An adapter is also the ``CustomerChannel`` of its platform, and a ``ReviewSurface`` when
+    ``reviews`` is true (bot/review/ports.py).
+    """
+
+    platform: Platform
+
+    @property
+    def reviews(self) -> bool:
+        """Whether reviewers decide on this platform too (a review desk is configured)."""
+        ...
+
+    def routes(self) -> Sequence[BaseRoute]:
+        """Starlette routes this adapter serves (webhooks, the playground); may be empty."""
+        ...
+
+    async def start(self) -> None:
+        """Connect (long polling, Socket Mode, webhooks registration…); returns once running."""
+        ...
+
+    async def stop(self) -> None:
+        """Disconnect and release what ``start`` took; safe to call twice."""
+        ...
 
 
 class _QuietServer(uvicorn.Server):
@@ -123,7 +165,7 @@ class Service:
 
     async def warm_up(self) -> None:
         """Load the analyser's models now, so the first customer does not wait for them."""
-        await asyncio.to_thread(self.desk.copilot.analyser.warm_up)
+        await self.desk.warm_up()
 
 
 def playground_enabled(settings: Settings) -> bool:
@@ -143,12 +185,20 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-def build_service(*, settings: Settings, config: AppConfig, store: Store | None = None) -> Service:
-    """Assemble the service the settings ask for (nothing is started yet)."""
+def build_service(
+    *,
+    settings: Settings,
+    config: AppConfig,
+    store: Store | None = None,
+    analyser: Analyser | None = None,
+) -> Service:
+    """Assemble the service the settings ask for (nothing is started yet). ``store`` and
+    ``analyser``, when given, are used instead of new ones (tests and benchmarks keep theirs)."""
     owns_store = store is None
     store = store or Store.open(settings.effective_database_url)
-    copilot = Copilot(config=config, store=store)
-    desk = ReviewDesk(config=config, store=store, copilot=copilot)
+    outbox = OutboxSender(store=store)
+    replier = Replier(config, analyser=analyser)
+    desk = ReviewDesk(config=config, store=store, replier=replier, outbox=outbox)
     adapters: list[ChannelAdapter] = []
     if settings.telegram_bot_token is not None:
         from bot.channels.telegram import TelegramAdapter
@@ -162,7 +212,7 @@ def build_service(*, settings: Settings, config: AppConfig, store: Store | None 
         from bot.channels.web import WebAdapter
 
         if is_loopback(settings.replique_host):
-            desk.allow_web_reviewers()
+            desk.allow_local_reviewers("web")
         else:
             # The playground has no sign-in: reviewing from it is for this machine only.
             log.warning(
@@ -171,6 +221,8 @@ def build_service(*, settings: Settings, config: AppConfig, store: Store | None 
                 settings.replique_host,
             )
         adapters.append(WebAdapter(desk=desk, store=store, config=config))
+    for adapter in adapters:
+        wire(adapter, desk=desk, outbox=outbox)
     return Service(
         settings=settings,
         config=config,
@@ -181,12 +233,25 @@ def build_service(*, settings: Settings, config: AppConfig, store: Store | None 
     )
 
 
+def wire(adapter: ChannelAdapter, *, desk: ReviewDesk, outbox: OutboxSender) -> None:
+    """Hand ``adapter`` to the outbox as its platform's customer channel, and to the desk as a
+    review surface when reviewers decide there."""
+    if isinstance(adapter, CustomerChannel):
+        outbox.add_channel(adapter)
+    if adapter.reviews and isinstance(adapter, ReviewSurface):
+        desk.add_surface(adapter)
+
+
 @contextlib.asynccontextmanager
 async def running_service(
-    *, settings: Settings, config: AppConfig, store: Store | None = None
+    *,
+    settings: Settings,
+    config: AppConfig,
+    store: Store | None = None,
+    analyser: Analyser | None = None,
 ) -> AsyncIterator[Service]:
     """A started service, stopped on exit (for tests, benchmarks and ``replique run``)."""
-    service = build_service(settings=settings, config=config, store=store)
+    service = build_service(settings=settings, config=config, store=store, analyser=analyser)
     await service.start()
     try:
         yield service

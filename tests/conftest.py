@@ -21,6 +21,7 @@ from psycopg import sql
 from sqlalchemy import URL, make_url
 
 from bot.config import RESOURCES, AppConfig, load_config
+from bot.drafting.replier import Replier
 from bot.drafting.session import DraftSession
 from bot.nlp import french
 from bot.nlp.analyser import Analyser
@@ -133,4 +134,4 @@ def analyser(app_config: AppConfig) -> Analyser:
 
 @pytest.fixture(scope="session")
 def session(app_config: AppConfig, analyser: Analyser) -> DraftSession:
-    return DraftSession(app_config, analyser=analyser)
+    return DraftSession(app_config, replier=Replier(app_config, analyser=analyser))

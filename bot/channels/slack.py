@@ -23,14 +23,14 @@ retry underneath could send a reply twice.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import re
 import time
 from collections import OrderedDict
-from collections.abc import AsyncIterator, Awaitable, Sequence
+from collections.abc import Awaitable, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, Final
+from zoneinfo import ZoneInfo
 
 import aiohttp
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
@@ -42,7 +42,6 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from bot.channels.base import CardRef, DeliveryFailed, ReplyAddress
 from bot.channels.slack_blocks import (
     ACTION_IDS,
     EDIT_CALLBACK_ID,
@@ -70,7 +69,9 @@ from bot.domain import InboundMessage, Platform, ReviewAction
 from bot.drafting.escaping import escape_slack
 from bot.errors import ConfigError
 from bot.i18n import t
-from bot.review.cards import ReviewCard, ReviewerAction
+from bot.review.cards import CardRef, ReviewCard, ReviewerAction
+from bot.review.ports import DeliveryFailed, ReplyAddress
+from bot.wording import notice_text, status_line
 
 if TYPE_CHECKING:
     from bot.review.desk import ReviewDesk
@@ -99,12 +100,12 @@ class SlackAdapter:
 
     def __init__(self, *, desk: ReviewDesk, settings: Settings, config: AppConfig) -> None:
         if settings.slack_bot_token is None:
-            raise ConfigError(t("slack.no_bot_token"))
+            raise ConfigError("slack.no_bot_token")
         token = settings.slack_bot_token.get_secret_value()
         self.socket_mode = settings.slack_app_token is not None
         signing_secret = settings.slack_signing_secret
         if not self.socket_mode and signing_secret is None:
-            raise ConfigError(t("slack.no_signing_secret"))
+            raise ConfigError("slack.no_signing_secret")
         self._desk = desk
         self._config = config
         self._app_token = settings.slack_app_token
@@ -127,13 +128,15 @@ class SlackAdapter:
         self._session: aiohttp.ClientSession | None = None
         self._tasks: set[asyncio.Task[None]] = set()
         self._in_flight: set[str] = set()
-        self._locks: dict[str, tuple[asyncio.Lock, int]] = {}
         self._names: OrderedDict[str, tuple[float, str | None]] = OrderedDict()
         self._lookups: dict[str, asyncio.Future[str | None]] = {}
+        self._zone = ZoneInfo(config.brand.timezone)
         self._register()
-        desk.attach_channel(self)
-        if self._review_channel:
-            desk.attach_surface(self)
+
+    @property
+    def reviews(self) -> bool:
+        """Whether this adapter is also a review surface (``review.slack_channel`` is set)."""
+        return bool(self._review_channel)
 
     # --- lifecycle ------------------------------------------------------------------------------
 
@@ -223,27 +226,12 @@ class SlackAdapter:
     async def _receive(self, message: InboundMessage, event_id: str | None) -> None:
         try:
             name = await self._name_of(message.customer_id)
-            # One message at a time per conversation, in arrival order: a follow-up supersedes
-            # the draft of the message before it, never the other way round.
-            async with self._conversation_lock(message.conversation_id):
-                await self._desk.receive(replace(message, customer_name=name), event_id=event_id)
+            # The desk takes one conversation's messages one at a time, in the order they reach
+            # it; a customer's lookups share one call, so their messages resume in order here.
+            await self._desk.receive(replace(message, customer_name=name), event_id=event_id)
         finally:
             if event_id is not None:
                 self._in_flight.discard(event_id)
-
-    @contextlib.asynccontextmanager
-    async def _conversation_lock(self, conversation_id: str) -> AsyncIterator[None]:
-        lock, users = self._locks.get(conversation_id) or (asyncio.Lock(), 0)
-        self._locks[conversation_id] = (lock, users + 1)
-        try:
-            async with lock:
-                yield
-        finally:
-            lock, users = self._locks[conversation_id]
-            if users > 1:
-                self._locks[conversation_id] = (lock, users - 1)
-            else:
-                del self._locks[conversation_id]  # nobody waits: forget the lock
 
     async def _on_button(self, ack: AsyncAck, body: dict[str, Any], action: dict[str, Any]) -> None:
         await ack()
@@ -277,8 +265,8 @@ class SlackAdapter:
             return
         card = await self._desk.card_for_draft(draft_id) if draft_id is not None else None
         if card is None or card.decided:
-            notice = card.status_line if card is not None and card.status_line else None
-            await self._notify(channel, user, notice or t("slack.card_gone"))
+            status = status_line(card, self._zone) if card is not None else None
+            await self._notify(channel, user, status or t("slack.card_gone"))
             return
         # The trigger id is valid for three seconds after the click: open the modal first.
         await self.client.views_open(trigger_id=str(body.get("trigger_id")), view=edit_modal(card))
@@ -350,7 +338,7 @@ class SlackAdapter:
         )
         if outcome.notice:
             channel = card.chat_id if card is not None else self._review_channel
-            await self._notify(channel, user, outcome.notice)
+            await self._notify(channel, user, notice_text(outcome.notice, self._zone))
 
     async def _notify(self, channel: str | None, user: str, text: str) -> None:
         """A message only ``user`` sees, in ``channel``; best effort."""
@@ -435,8 +423,8 @@ class SlackAdapter:
         try:
             response = await self._poster.chat_postMessage(
                 channel=channel,
-                text=card_fallback(card),
-                blocks=card_blocks(card),
+                text=card_fallback(card, self._zone),
+                blocks=card_blocks(card, self._zone),
                 unfurl_links=False,
                 unfurl_media=False,
             )
@@ -449,8 +437,8 @@ class SlackAdapter:
             await self.client.chat_update(
                 channel=ref.chat_id,
                 ts=ref.message_id,
-                text=card_fallback(card),
-                blocks=card_blocks(card),
+                text=card_fallback(card, self._zone),
+                blocks=card_blocks(card, self._zone),
             )
         except SlackApiError as exc:
             raise delivery_failure(exc) from exc

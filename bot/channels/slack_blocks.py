@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import json
 from typing import Any, Final
+from zoneinfo import ZoneInfo
 
 from bot.domain import ReviewAction
 from bot.drafting.escaping import escape_slack
 from bot.i18n import t
 from bot.review.cards import ReviewCard
+from bot.wording import status_line, summary_line, why_line
 
 __all__ = [
     "ACTION_IDS",
@@ -135,24 +137,25 @@ def _actions(card: ReviewCard) -> Block:
     }
 
 
-def card_blocks(card: ReviewCard) -> list[Block]:
+def card_blocks(card: ReviewCard, zone: ZoneInfo) -> list[Block]:
     """The review card: who, what they wrote, the analysis, the draft, why, and the buttons.
 
-    A decided card keeps its content, shows the text that went out and the status line, and has
-    no buttons.
+    A decided card keeps its content, shows the text that went out and the status line (its time
+    in ``zone``, the brand's), and has no buttons.
     """
     title = t("slack.card_title", name=card.customer_name, platform=card.customer_platform)
     blocks: list[Block] = [{"type": "header", "text": _plain(_cut(title, _HEADER_LIMIT))}]
     blocks.extend(_quote(card))
-    blocks.append({"type": "context", "elements": [_plain(_cut(card.summary, _SECTION_LIMIT))]})
+    summary = summary_line(card.analysis)
+    blocks.append({"type": "context", "elements": [_plain(_cut(summary, _SECTION_LIMIT))]})
     blocks.append({"type": "divider"})
     shown = card.final_text if card.decided and card.final_text is not None else card.draft_text
     blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": _draft_heading(card)}})
     blocks.append({"type": "section", "text": _plain(_cut(shown, _SECTION_LIMIT))})
-    why = t("slack.card_why", why=card.why)
+    why = t("slack.card_why", why=why_line(card.why))
     blocks.append({"type": "context", "elements": [_plain(_cut(why, _SECTION_LIMIT))]})
     if card.decided:
-        status = card.status_line or card.status.value
+        status = status_line(card, zone) or card.status.value
         blocks.append(
             {"type": "context", "elements": [_plain(_cut(status, _SECTION_LIMIT), emoji=True)]}
         )
@@ -161,10 +164,11 @@ def card_blocks(card: ReviewCard) -> list[Block]:
     return blocks
 
 
-def card_fallback(card: ReviewCard) -> str:
+def card_fallback(card: ReviewCard, zone: ZoneInfo) -> str:
     """The message's ``text``: what notifications show; mrkdwn, so escaped."""
-    if card.decided and card.status_line:
-        return escape_slack(f"{card.customer_name}: {card.status_line}")
+    status = status_line(card, zone)
+    if card.decided and status:
+        return escape_slack(f"{card.customer_name}: {status}")
     draft = _cut(card.draft_text, _FALLBACK_DRAFT)
     return escape_slack(t("slack.card_fallback", name=card.customer_name, draft=draft))
 

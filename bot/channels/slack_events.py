@@ -20,9 +20,9 @@ from typing import Any, Final
 
 from slack_sdk.errors import SlackApiError
 
-from bot.channels.base import CardRef, DeliveryFailed
 from bot.domain import InboundMessage, ReviewAction
-from bot.review.cards import REACTIONS
+from bot.review.cards import REACTIONS, CardRef
+from bot.review.ports import DeliveryFailed
 
 __all__ = [
     "REACTION_NAMES",
@@ -38,7 +38,7 @@ __all__ = [
     "user_name",
 ]
 
-#: Slack's reaction names for the card reactions of SPEC.md (skin tones are stripped first).
+#: Slack's reaction names for the card reactions (skin tones are stripped first).
 REACTION_NAMES: Final[dict[str, str]] = {
     "white_check_mark": "✅",
     "heavy_check_mark": "✅",

@@ -3,8 +3,8 @@
 Built on python-telegram-bot's ``Application``. One adapter plays every Telegram part:
 
 - **customer channel**: private chats with the bot and groups where it sits (all but the agents
-  group) become ``InboundMessage``s for ``ReviewDesk.receive``; approved replies go back with
-  ``send_reply`` (called by the outbox sender);
+  group) become ``InboundMessage``s for ``ReviewDesk.receive`` (which handles a conversation's
+  messages in order); approved replies go back with ``send_reply`` (called by the outbox sender);
 - **review desk**, when ``review.telegram_chat_id`` is set: cards are HTML messages with an inline
   keyboard (telegram_cards.py); buttons, reactions (👍/👎) and replies to a card become
   ``ReviewerAction``s for ``ReviewDesk.act``.
@@ -20,7 +20,6 @@ guard against Telegram redelivering the same update.
 
 from __future__ import annotations
 
-import asyncio
 import hmac
 import logging
 import re
@@ -28,6 +27,7 @@ from collections import OrderedDict
 from collections.abc import Sequence
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -44,7 +44,6 @@ from telegram import (
 from telegram.constants import ParseMode
 from telegram.ext import Application, ContextTypes, TypeHandler
 
-from bot.channels.base import CardRef, DeliveryFailed, ReplyAddress
 from bot.channels.telegram_calls import chunks, deliver, file_url, quietly
 from bot.channels.telegram_cards import decode_callback, intent_keyboard, render_card
 from bot.channels.telegram_events import (
@@ -61,7 +60,9 @@ from bot.domain import Platform, ReviewAction
 from bot.drafting.escaping import escape_telegram_html
 from bot.errors import ConfigError
 from bot.i18n import t
-from bot.review.cards import ActionOutcome, ReviewCard, ReviewerAction
+from bot.review.cards import ActionOutcome, CardRef, Notice, ReviewCard, ReviewerAction
+from bot.review.ports import DeliveryFailed, ReplyAddress
+from bot.wording import notice_text
 
 if TYPE_CHECKING:
     from bot.review.desk import ReviewDesk
@@ -91,19 +92,19 @@ class TelegramAdapter:
 
     def __init__(self, *, desk: ReviewDesk, settings: Settings, config: AppConfig) -> None:
         if settings.telegram_bot_token is None:
-            raise ConfigError(t("telegram.no_token"))
+            raise ConfigError("telegram.no_token")
         self._desk = desk
         self._review_chat = config.review.telegram_chat_id
         self._webhook_url = settings.telegram_webhook_url or None
         self._secret: str | None = None
         if self._webhook_url is not None:
             if not self._webhook_url.startswith(("https://", "http://")):
-                raise ConfigError(t("telegram.bad_webhook_url", url=self._webhook_url))
+                raise ConfigError("telegram.bad_webhook_url", url=self._webhook_url)
             if settings.telegram_webhook_secret is None:
-                raise ConfigError(t("telegram.webhook_needs_secret"))
+                raise ConfigError("telegram.webhook_needs_secret")
             self._secret = settings.telegram_webhook_secret.get_secret_value()
             if not _SECRET_RE.fullmatch(self._secret):
-                raise ConfigError(t("telegram.bad_webhook_secret"))
+                raise ConfigError("telegram.bad_webhook_secret")
         # httpx logs every request URL at INFO, and a Bot API URL carries the token.
         logging.getLogger("httpx").setLevel(logging.WARNING)
 
@@ -124,16 +125,16 @@ class TelegramAdapter:
         self._app.add_error_handler(self._on_error)
 
         self._seen: OrderedDict[int, None] = OrderedDict()
-        #: One lock per conversation, with how many updates hold or await it (dropped at zero).
-        self._locks: dict[str, tuple[asyncio.Lock, int]] = {}
+        self._zone = ZoneInfo(config.brand.timezone)
         #: Edit prompts (ForceReply messages) → the card they edit: a reply to a prompt is an
         #: edit of its card. Lost on restart, when a reply to the card itself still works.
         self._prompts: OrderedDict[int, CardRef] = OrderedDict()
         self._started = False
 
-        desk.attach_channel(self)
-        if self._review_chat is not None:
-            desk.attach_surface(self)
+    @property
+    def reviews(self) -> bool:
+        """Whether this adapter is also a review surface (``review.telegram_chat_id`` is set)."""
+        return self._review_chat is not None
 
     # --- ChannelAdapter ---------------------------------------------------------------------
 
@@ -212,7 +213,7 @@ class TelegramAdapter:
 
     async def post_card(self, card: ReviewCard) -> CardRef:
         chat_id = self._review_chat_id()
-        text, keyboard = render_card(card)
+        text, keyboard = render_card(card, self._zone)
         message = await deliver(
             self._app.bot.send_message(
                 chat_id,
@@ -225,7 +226,7 @@ class TelegramAdapter:
         return CardRef(desk="telegram", chat_id=str(chat_id), message_id=str(message.message_id))
 
     async def update_card(self, ref: CardRef, card: ReviewCard) -> None:
-        text, keyboard = render_card(card)
+        text, keyboard = render_card(card, self._zone)
         try:
             # Without reply_markup Telegram removes the keyboard: a decided card has no buttons.
             await deliver(
@@ -317,20 +318,7 @@ class TelegramAdapter:
         inbound = inbound_from_message(message)
         if inbound is None:
             return
-        # Updates run concurrently; one conversation's messages still reach the desk in order,
-        # so a second message supersedes the first and never the other way round.
-        key = inbound.conversation_id
-        lock, waiting = self._locks.get(key) or (asyncio.Lock(), 0)
-        self._locks[key] = (lock, waiting + 1)
-        try:
-            async with lock:
-                await self._desk.receive(inbound, event_id=str(update_id))
-        finally:
-            lock, waiting = self._locks[key]
-            if waiting <= 1:
-                del self._locks[key]
-            else:
-                self._locks[key] = (lock, waiting - 1)
+        await self._desk.receive(inbound, event_id=str(update_id))
 
     # --- reviewers --------------------------------------------------------------------------
 
@@ -350,12 +338,13 @@ class TelegramAdapter:
             message_id=str(card_message.message_id),
         )
         if not self._is_reviewer(user.id):
-            notice: str | None = None
+            notice: Notice | None = None
             if choice.action is not None:
                 # The desk has the last word (and its own notice); it changes nothing.
                 outcome = await self._desk.act(self._action(choice.action, user, choice))
                 notice = outcome.notice
-            await quietly(query.answer(notice or t("telegram.not_reviewer"), show_alert=True))
+            text = notice_text(notice, self._zone) if notice else t("telegram.not_reviewer")
+            await quietly(query.answer(text, show_alert=True))
             return
         # Ack first: the spinner on the reviewer's button stops now; the work follows.
         await quietly(query.answer())
@@ -393,7 +382,7 @@ class TelegramAdapter:
         card = await self._desk.card_for_draft(draft_id)
         if card is None or card.decided:
             return
-        keyboard = intent_keyboard(card) if menu else render_card(card)[1]
+        keyboard = intent_keyboard(card) if menu else render_card(card, self._zone)[1]
         await quietly(
             self._app.bot.edit_message_reply_markup(
                 chat_id=int(ref.chat_id), message_id=int(ref.message_id), reply_markup=keyboard
@@ -473,16 +462,20 @@ class TelegramAdapter:
             await self._tell(user.id, outcome.notice, reviewer=False, at=None)
         self._log_outcome(outcome)
 
-    async def _tell(self, user_id: int, notice: str, *, reviewer: bool, at: Message | None) -> None:
+    async def _tell(
+        self, user_id: int, notice: Notice, *, reviewer: bool, at: Message | None
+    ) -> None:
         """A notice for one person: a reply in the agents group to a reviewer, a private
         message to anyone else (Telegram has no ephemeral messages in groups; a private message
         fails quietly when the person never opened a chat with the bot)."""
+        text = notice_text(notice, self._zone)
         if reviewer and at is not None:
-            await quietly(at.reply_text(notice))
+            await quietly(at.reply_text(text))
         else:
-            await quietly(self._app.bot.send_message(user_id, notice))
+            await quietly(self._app.bot.send_message(user_id, text))
 
     @staticmethod
     def _log_outcome(outcome: ActionOutcome) -> None:
         if not outcome.applied:
-            log.info("telegram: reviewer action not applied: %s", outcome.notice)
+            kind = outcome.notice.kind if outcome.notice else None
+            log.info("telegram: reviewer action not applied (%s)", kind)

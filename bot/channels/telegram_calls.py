@@ -21,7 +21,7 @@ from telegram.error import (
     TelegramError,
 )
 
-from bot.channels.base import DeliveryFailed
+from bot.review.ports import DeliveryFailed
 
 __all__ = ["chunks", "deliver", "file_url", "quietly"]
 

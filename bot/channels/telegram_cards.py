@@ -9,6 +9,7 @@ Pure functions, no network: ``render_card`` turns a platform-neutral ``ReviewCar
 from __future__ import annotations
 
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
@@ -16,6 +17,7 @@ from bot.domain import ReviewAction
 from bot.drafting.escaping import escape_telegram_html
 from bot.i18n import t
 from bot.review.cards import ReviewCard
+from bot.wording import status_line, summary_line, why_line
 
 __all__ = [
     "MAX_MESSAGE",
@@ -152,7 +154,7 @@ def intent_keyboard(card: ReviewCard) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(rows)
 
 
-def _text(card: ReviewCard, budget: dict[str, int]) -> str:
+def _text(card: ReviewCard, budget: dict[str, int], zone: ZoneInfo) -> str:
     esc = escape_telegram_html
     title = t(
         "telegram.card_title",
@@ -166,7 +168,7 @@ def _text(card: ReviewCard, budget: dict[str, int]) -> str:
         lines.append(f"📎 <i>{esc(t(key, kind=card.attachment_kind))}</i>")
     if quoted:
         lines.append(f"<blockquote>{esc(quoted)}</blockquote>")
-    lines.append(f"📊 {esc(_clip(card.summary, budget['summary']))}")
+    lines.append(f"📊 {esc(_clip(summary_line(card.analysis), budget['summary']))}")
     lines.append("")
     if card.decided and card.final_text is not None:
         lines.append(f"<b>{esc(t('telegram.card_final'))}</b>")
@@ -177,24 +179,27 @@ def _text(card: ReviewCard, budget: dict[str, int]) -> str:
             heading += f" · {t('telegram.card_promotional')}"
         lines.append(f"✍️ <b>{esc(heading)}</b>")
         lines.append(esc(_clip(card.draft_text, budget["draft"])))
-    if card.why:
+    why = why_line(card.why)
+    if why:
         lines.append("")
-        lines.append(f"<i>{esc(_clip(card.why, budget['why']))}</i>")
-    if card.decided and card.status_line:
+        lines.append(f"<i>{esc(_clip(why, budget['why']))}</i>")
+    status = status_line(card, zone)
+    if card.decided and status:
         lines.append("")
-        lines.append(f"<b>{esc(card.status_line)}</b>")
+        lines.append(f"<b>{esc(status)}</b>")
     return "\n".join(lines)
 
 
-def render_card(card: ReviewCard) -> tuple[str, InlineKeyboardMarkup | None]:
-    """The card's HTML text (within Telegram's length limit) and its keyboard (None if decided)."""
+def render_card(card: ReviewCard, zone: ZoneInfo) -> tuple[str, InlineKeyboardMarkup | None]:
+    """The card's HTML text (within Telegram's length limit) and its keyboard (None if decided);
+    times in ``zone``, the brand's."""
     budget = dict(_BUDGET)
-    text = _text(card, budget)
+    text = _text(card, budget, zone)
     # Escaping can make text several times longer ("&" → "&amp;"): shrink until it fits.
     while len(text) > MAX_MESSAGE and (budget["message"] > 50 or budget["draft"] > 200):
         budget["message"] = max(50, budget["message"] // 2)
         if budget["message"] == 50:
             budget["draft"] = max(200, budget["draft"] // 2)
         budget["why"] = max(80, budget["why"] // 2)
-        text = _text(card, budget)
+        text = _text(card, budget, zone)
     return text, card_keyboard(card)

@@ -29,6 +29,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, Protocol
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, FileSystemLoader
 from sse_starlette import EventSourceResponse
@@ -37,11 +38,11 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from bot.channels.base import CardRef, ReplyAddress
 from bot.config import AppConfig
 from bot.domain import InboundMessage, Platform
 from bot.i18n import Lang
-from bot.review.cards import ActionOutcome, ReviewCard, ReviewerAction
+from bot.review.cards import ActionOutcome, CardRef, ReviewCard, ReviewerAction
+from bot.review.ports import ReplyAddress
 from bot.web import i18n
 from bot.web.hub import EventHub, PageEvent
 from bot.web.insights_page import render_insights
@@ -54,6 +55,7 @@ from bot.web.payloads import (
     customer_post_from_json,
     inbound_message,
 )
+from bot.wording import notice_text
 
 if TYPE_CHECKING:
     from bot.store import Store
@@ -77,8 +79,6 @@ _SAMPLE_NAMES: Final = ("Léa Tremblay", "Sam Carter", "Chloé Martin", "Noah Ro
 class Desk(Protocol):
     """What the adapter needs of ``bot.review.desk.ReviewDesk`` (a test fake needs no more)."""
 
-    def attach_channel(self, channel: Any) -> None: ...
-    def attach_surface(self, surface: Any) -> None: ...
     async def receive(self, message: InboundMessage, *, event_id: str | None = None) -> Any: ...
     async def act(self, action: ReviewerAction) -> ActionOutcome: ...
 
@@ -112,13 +112,17 @@ class WebAdapter:
         self._hub = EventHub()
         self._conversations: OrderedDict[str, _Conversation] = OrderedDict()
         self._cards: OrderedDict[int, dict[str, Any]] = OrderedDict()
+        self._zone = ZoneInfo(config.brand.timezone)
         self._pages = Environment(
             loader=FileSystemLoader(WEB / "pages"), autoescape=True, enable_async=False
         )
-        desk.attach_channel(self)
-        desk.attach_surface(self)
 
     # --- ChannelAdapter --------------------------------------------------------------------
+
+    @property
+    def reviews(self) -> bool:
+        """The playground is always a review desk (its right-hand pane)."""
+        return True
 
     def routes(self) -> Sequence[BaseRoute]:
         return [
@@ -171,7 +175,7 @@ class WebAdapter:
         self._show_card(card)
 
     def _show_card(self, card: ReviewCard) -> None:
-        shown = card_to_json(card)
+        shown = card_to_json(card, self._zone)
         self._cards[card.card_id] = shown
         self._cards.move_to_end(card.card_id)
         while len(self._cards) > _KEEP:
@@ -328,7 +332,7 @@ class WebAdapter:
             {
                 "duplicate": bool(getattr(outcome, "duplicate", False)),
                 "message": message,
-                "card": card_to_json(card) if isinstance(card, ReviewCard) else None,
+                "card": card_to_json(card, self._zone) if isinstance(card, ReviewCard) else None,
             },
             status_code=202,
         )
@@ -355,8 +359,10 @@ class WebAdapter:
         return JSONResponse(
             {
                 "applied": outcome.applied,
-                "notice": outcome.notice,
-                "card": card_to_json(outcome.card) if outcome.card is not None else None,
+                "notice": notice_text(outcome.notice, self._zone) if outcome.notice else None,
+                "card": card_to_json(outcome.card, self._zone)
+                if outcome.card is not None
+                else None,
             }
         )
 

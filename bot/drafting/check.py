@@ -15,8 +15,7 @@ from typing import Any
 from bot.config import AppConfig
 from bot.domain import DEFAULT_INTENTS, SENTIMENTS
 from bot.drafting.templates import TemplateLibrary
-from bot.errors import TemplateProblem
-from bot.i18n import t
+from bot.errors import TemplateProblem, Words
 
 __all__ = ["check_templates", "sample_contexts"]
 
@@ -60,19 +59,19 @@ def sample_contexts(config: AppConfig, language: str, intent: str) -> list[dict[
     return contexts
 
 
-def check_templates(config: AppConfig, library: TemplateLibrary | None = None) -> list[str]:
+def check_templates(config: AppConfig, library: TemplateLibrary | None = None) -> list[Words]:
     """Every problem found, as readable lines; an empty list means all is well."""
     try:
         library = library or TemplateLibrary(config.templates_dir)
     except TemplateProblem as exc:
-        return [str(exc)]
+        return [exc.words]
     problems = list(library.problems)
     for language in config.brand.languages:
         intents = set(DEFAULT_INTENTS) | library.intents(language)
         for intent in sorted(intents):
             variants = library.variants(language, intent)
             if not any(not v.requires and not v.promotional for v in variants):
-                problems.append(t("check.needs_bare_variant", language=language, intent=intent))
+                problems.append(Words("check.needs_bare_variant", language=language, intent=intent))
             for variant in variants:
                 for context in sample_contexts(config, language, intent):
                     if variant.promotional and context["offer"] is None:
@@ -82,9 +81,11 @@ def check_templates(config: AppConfig, library: TemplateLibrary | None = None) -
                     try:
                         text = library.render(variant, context)
                     except TemplateProblem as exc:
-                        problems.append(str(exc))
+                        problems.append(exc.words)
                         break
                     if "None" in text or "{{" in text or "{%" in text:
-                        problems.append(t("check.blank_value", name=variant.name, text=text[:80]))
+                        problems.append(
+                            Words("check.blank_value", name=variant.name, text=text[:80])
+                        )
                         break
-    return sorted(set(problems))
+    return list(dict.fromkeys(problems))

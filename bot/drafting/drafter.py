@@ -16,11 +16,10 @@ from types import SimpleNamespace
 from typing import Any
 
 from bot.config import AppConfig, Product
-from bot.domain import HANDOFF_INTENT, Analysis, CustomerProfile, Draft, Platform
+from bot.domain import HANDOFF_INTENT, Analysis, CustomerProfile, Draft, Platform, Why
 from bot.drafting.policies import OfferDecision, decide_offer
 from bot.drafting.templates import TemplateLibrary, TemplateVariant
-from bot.errors import TemplateProblem
-from bot.i18n import t
+from bot.errors import TemplateProblem, Words
 
 __all__ = ["DraftResult", "Drafter", "first_name"]
 
@@ -36,9 +35,9 @@ class DraftResult:
     language: str
     offer: OfferDecision
     #: Variants that were skipped and why (missing detail, render error…), for `replique check`.
-    skipped: tuple[str, ...] = ()
+    skipped: tuple[Words, ...] = ()
     #: Set when no draft at all could be produced.
-    blocked_reason: str | None = None
+    blocked_reason: Words | None = None
 
 
 def first_name(display_name: str | None) -> str:
@@ -146,10 +145,10 @@ class Drafter:
             now=now,
         )
         context = self.context(analysis, profile, channel=channel, offer=offer, language=language)
-        skipped: list[str] = []
+        skipped: list[Words] = []
         drafts = self._render_intent(analysis.intent.name, language, context, limit, skipped)
         if not drafts and analysis.intent.name != HANDOFF_INTENT:
-            skipped.append(t("drafter.fallback", intent=analysis.intent.name))
+            skipped.append(Words("drafter.fallback", intent=analysis.intent.name))
             drafts = self._render_intent(HANDOFF_INTENT, language, context, 1, skipped)
         ranked = tuple(
             Draft(
@@ -163,7 +162,9 @@ class Drafter:
             )
             for rank, (variant, text) in enumerate(drafts, start=1)
         )
-        blocked = None if ranked else "; ".join(skipped) or t("drafter.no_template")
+        blocked: Words | None = None
+        if not ranked:
+            blocked = skipped[-1] if skipped else Words("drafter.no_template")
         return DraftResult(ranked, language, offer, tuple(skipped), blocked)
 
     def _render_intent(
@@ -172,7 +173,7 @@ class Drafter:
         language: str,
         context: dict[str, Any],
         limit: int,
-        skipped: list[str],
+        skipped: list[Words],
     ) -> list[tuple[TemplateVariant, str]]:
         variants = self.library.variants(language, intent)
         fitting = [v for v in variants if context["sentiment"] in v.sentiments]
@@ -184,12 +185,14 @@ class Drafter:
                 continue
             missing = [name for name in variant.requires if not context.get(name)]
             if missing:
-                skipped.append(t("drafter.needs", name=variant.name, missing=", ".join(missing)))
+                skipped.append(
+                    Words("drafter.needs", name=variant.name, missing=", ".join(missing))
+                )
                 continue
             try:
                 rendered.append((variant, self.library.render(variant, context)))
             except TemplateProblem as exc:
-                skipped.append(str(exc))
+                skipped.append(exc.words)
         return rendered
 
     @staticmethod
@@ -198,25 +201,22 @@ class Drafter:
         variant: TemplateVariant,
         offer: OfferDecision,
         context: dict[str, Any],
-    ) -> str:
-        """One line for the reviewer, in the reviewer's language: what was understood, what was
-        used, what was held back. Intent, sentiment, tu/vous and detail names stay labels."""
-        parts = [f"{analysis.intent.name} {analysis.intent.confidence:.0%}"]
-        if analysis.predicted_intent is not None:
-            parts[0] += " " + t("why.model_said", intent=analysis.predicted_intent.name)
-        parts.append(analysis.sentiment)
+    ) -> Why:
+        """What the reviewer needs to trust this draft: what was understood, which details it
+        uses, what was held back (``bot/wording.py`` makes it one line)."""
         used = [name for name in _DETAILS if name in variant.uses and context.get(name)]
         # The greeting macro is where the first name goes, so a greeting draft uses it.
         if context["customer"].first_name and (context["greet"] or "customer" in variant.uses):
-            used.insert(0, t("why.first_name"))
-        if used:
-            parts.append(t("why.uses", details=", ".join(used)))
-        if analysis.formality:
-            parts.append(analysis.formality)
-        if variant.promotional:
-            parts.append(t("why.offer_allowed"))
-        elif not offer.allowed and offer.reason:
-            parts.append(t("why.no_offer", reason=offer.reason))
-        if analysis.is_urgent:
-            parts.append(t("analysis.urgent"))
-        return " · ".join(parts)
+            used.insert(0, "first_name")
+        predicted = analysis.predicted_intent
+        return Why(
+            intent=analysis.intent.name,
+            confidence=analysis.intent.confidence,
+            sentiment=analysis.sentiment,
+            model_intent=predicted.name if predicted is not None else None,
+            uses=tuple(used),
+            formality=analysis.formality,
+            promotional=variant.promotional,
+            held_offer=None if variant.promotional else offer.held,
+            urgent=analysis.is_urgent,
+        )

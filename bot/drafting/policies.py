@@ -11,8 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.config import OfferConfig, PolicyConfig
-from bot.domain import Analysis, CustomerProfile
-from bot.i18n import t
+from bot.domain import Analysis, CustomerProfile, HeldOffer
 
 __all__ = ["NO_OFFER_INTENTS", "OfferDecision", "decide_offer"]
 
@@ -34,11 +33,14 @@ NO_OFFER_INTENTS = frozenset(
 @dataclass(frozen=True, slots=True)
 class OfferDecision:
     allowed: bool
-    #: Why not, in a few words in the reviewer's language ("customer unhappy"); None when allowed.
-    reason: str | None = None
-    #: Which policy said no, as a stable key ("offer.unhappy"), stored with the drafts so the
-    #: insights page can count offers held back whatever the reviewers' language.
-    policy: str | None = None
+    #: Which policy said no and what it looked at; None when allowed.
+    held: HeldOffer | None = None
+
+    @property
+    def policy(self) -> str | None:
+        """The stable key of the policy that said no ("offer.unhappy"), stored with the drafts
+        so the insights page can count offers held back whatever the reviewers' language."""
+        return self.held.policy if self.held is not None else None
 
 
 def decide_offer(
@@ -62,11 +64,12 @@ def decide_offer(
     if profile.last_offer_at is not None:
         next_allowed = profile.last_offer_at + timedelta(days=policies.offer_cooldown_days)
         if now < next_allowed:
-            sent = f"{profile.last_offer_at:%Y-%m-%d}"
-            return _refuse("offer.already_sent", date=sent)
+            return _refuse("offer.already_sent", last_offer_on=f"{profile.last_offer_at:%Y-%m-%d}")
     return OfferDecision(True)
 
 
-def _refuse(policy: str, **values: object) -> OfferDecision:
-    """An offer held back by ``policy`` (a message key that words the reason)."""
-    return OfferDecision(False, t(policy, **values), policy)
+def _refuse(
+    policy: str, *, intent: str | None = None, last_offer_on: str | None = None
+) -> OfferDecision:
+    """An offer held back by ``policy`` (also the message key that words the reason)."""
+    return OfferDecision(False, HeldOffer(policy, intent=intent, last_offer_on=last_offer_on))

@@ -1,8 +1,10 @@
-"""Drafting without a database: the analyser and drafter over an in-memory customer memory.
+"""Drafting without a database: ``replique draft`` over an in-memory memory of customers.
 
-``replique draft`` uses this: messages in one call are independent customers unless they share a
-customer id, in which case later messages see what earlier ones established (the customer was
-greeted, opted out, gave their name, wrote in French). Nothing is written anywhere.
+Messages in one run are independent customers unless they share a customer id; then later
+messages see what earlier ones established, through the same ``Replier`` rules as the service:
+the customer's language, an opt-out, past intents. Nothing is sent from here, so the first draft
+of each message is taken as the reply the customer got: the customer is greeted once, and a later
+message answers only itself. Nothing is written anywhere.
 """
 
 from __future__ import annotations
@@ -11,17 +13,19 @@ from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
-from zoneinfo import ZoneInfo
 
 from bot.config import AppConfig
 from bot.domain import Analysis, CustomerProfile, Platform
-from bot.drafting.drafter import Drafter, DraftResult
-from bot.nlp.analyser import Analyser, AnalysisRequest
+from bot.drafting.drafter import DraftResult
+from bot.drafting.replier import CustomerContext, Replier, Reply, ReplyRequest
 
 __all__ = ["MAX_REMEMBERED_CUSTOMERS", "DraftRequest", "DraftSession", "Drafted"]
 
 #: Customers a session remembers (greeted, opted out, language) before forgetting the oldest.
 MAX_REMEMBERED_CUSTOMERS = 50_000
+#: Earlier messages and past intents a session keeps per customer (as the store reads them).
+_HISTORY = 5
+_PAST_INTENTS = 10
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,71 +44,56 @@ class Drafted:
 
 
 class DraftSession:
-    """Analyses and drafts batches of messages, remembering customers for the session's life."""
+    """Drafts batches of messages, remembering customers for the session's life."""
 
-    def __init__(
-        self,
-        config: AppConfig,
-        *,
-        analyser: Analyser | None = None,
-        drafter: Drafter | None = None,
-    ) -> None:
+    def __init__(self, config: AppConfig, *, replier: Replier | None = None) -> None:
         self.config = config
-        self.analyser = analyser or Analyser(config)
-        self.drafter = drafter or Drafter(config)
+        self.replier = replier or Replier(config)
         # The most recent customers only: a long stream of one-off customers must not grow the
         # process without bound.
         self._profiles: OrderedDict[str, CustomerProfile] = OrderedDict()
-        self._zone = ZoneInfo(config.brand.timezone)
 
     def draft_many(
         self, requests: Sequence[DraftRequest], *, now: datetime | None = None
     ) -> list[Drafted]:
         now = now or datetime.now(UTC)
-        today = now.astimezone(self._zone).date()
-        # Analysis is independent per message, so it runs as one batch; drafting is in order,
-        # because a customer's second message depends on what the first established.
-        analyses = self.analyser.analyse_many(
-            [
-                AnalysisRequest(
-                    r.text,
-                    hint=r.language_hint or self._known_language(r.customer_id),
-                    today=today,
-                )
-                for r in requests
-            ]
-        )
+        # Analysis runs as one batch, with what is known of each customer before the batch;
+        # drafting runs in order, since a customer's second message depends on the first. A
+        # message whose customer changed within the batch (their language became known) is
+        # analysed again on its own, so a batch answers as one message at a time would.
+        batch = [self._reply_request(r) for r in requests]
+        analyses = self.replier.analyse_many(batch, now=now)
         out = []
-        for request, analysis in zip(requests, analyses, strict=True):
-            profile = self._profile(request)
-            if analysis.intent.name == "opt_out":
-                profile = replace(profile, opted_out=True)
-            result = self.drafter.draft(analysis, profile, channel=request.channel, now=now)
+        for request, planned, analysis in zip(requests, batch, analyses, strict=True):
+            reply_request = self._reply_request(request)
+            if reply_request != planned:
+                analysis = self.replier.analyse_many([reply_request], now=now)[0]
+            reply = self.replier.draft(reply_request, analysis, now=now)
             if request.customer_id is not None:
-                self._remember(
-                    request.customer_id,
-                    replace(
-                        profile,
-                        greeted=profile.greeted or bool(result.drafts),
-                        language=analysis.language
-                        if analysis.language in self.config.brand.languages
-                        else profile.language,
-                        past_intents=(analysis.intent.name, *profile.past_intents)[:10],
-                        earlier_messages=(*profile.earlier_messages, request.text)[-5:],
-                    ),
-                )
-            out.append(Drafted(analysis, result))
+                self._remember(request.customer_id, request.text, reply)
+            out.append(Drafted(reply.analysis, reply.result))
         return out
 
-    def _remember(self, customer_id: str, profile: CustomerProfile) -> None:
-        self._profiles[customer_id] = profile
+    def _reply_request(self, request: DraftRequest) -> ReplyRequest:
+        return ReplyRequest(
+            text=request.text,
+            context=CustomerContext(self._profile(request)),
+            channel=request.channel,
+            language_hint=request.language_hint,
+        )
+
+    def _remember(self, customer_id: str, text: str, reply: Reply) -> None:
+        profile = reply.profile
+        self._profiles[customer_id] = replace(
+            profile,
+            greeted=profile.greeted or bool(reply.result.drafts),
+            language=reply.changes.language or profile.language,
+            past_intents=(reply.analysis.intent.name, *profile.past_intents)[:_PAST_INTENTS],
+            earlier_messages=(*profile.earlier_messages, text)[-_HISTORY:],
+        )
         self._profiles.move_to_end(customer_id)
         while len(self._profiles) > MAX_REMEMBERED_CUSTOMERS:
             self._profiles.popitem(last=False)
-
-    def _known_language(self, customer_id: str | None) -> str | None:
-        profile = self._profiles.get(customer_id) if customer_id is not None else None
-        return profile.language if profile else None
 
     def _profile(self, request: DraftRequest) -> CustomerProfile:
         known = self._profiles.get(request.customer_id) if request.customer_id else None

@@ -28,8 +28,7 @@ from jinja2 import meta as meta_api
 from jinja2.sandbox import SandboxedEnvironment
 
 from bot.domain import SENTIMENTS
-from bot.errors import TemplateProblem
-from bot.i18n import t
+from bot.errors import TemplateProblem, Words
 
 __all__ = ["TemplateLibrary", "TemplateVariant"]
 
@@ -62,7 +61,7 @@ class TemplateLibrary:
 
     def __init__(self, root: Path) -> None:
         if not root.is_dir():
-            raise TemplateProblem(t("templates.no_folder", root=root))
+            raise TemplateProblem("templates.no_folder", root=root)
         self.root = root
         self.env = SandboxedEnvironment(
             loader=FileSystemLoader(str(root)),
@@ -72,12 +71,12 @@ class TemplateLibrary:
             auto_reload=False,
         )
         self._variants: dict[tuple[str, str], list[TemplateVariant]] = {}
-        self.problems: list[str] = []
+        self.problems: list[Words] = []
         for path in sorted(root.glob("*/*/*.j2")):
             try:
                 variant = self._read_variant(path)
             except TemplateProblem as exc:
-                self.problems.append(str(exc))
+                self.problems.append(exc.words)
                 continue
             self._variants.setdefault((variant.language, variant.intent), []).append(variant)
         for variants in self._variants.values():
@@ -94,22 +93,22 @@ class TemplateLibrary:
             try:
                 meta = yaml.safe_load(match.group("body")) or {}
             except yaml.YAMLError as exc:
-                raise TemplateProblem(t("templates.bad_yaml", name=name, error=exc)) from None
+                raise TemplateProblem("templates.bad_yaml", name=name, error=exc) from None
         if not isinstance(meta, dict):
-            raise TemplateProblem(t("templates.not_mapping", name=name))
+            raise TemplateProblem("templates.not_mapping", name=name)
         unknown = set(meta) - _KNOWN_KEYS
         if unknown:
-            raise TemplateProblem(t("templates.unknown_keys", name=name, keys=sorted(unknown)))
+            raise TemplateProblem("templates.unknown_keys", name=name, keys=sorted(unknown))
         sentiments = tuple(meta.get("sentiments") or SENTIMENTS)
         if not set(sentiments) <= set(SENTIMENTS):
             choices = ", ".join(SENTIMENTS)
-            raise TemplateProblem(t("templates.bad_sentiments", name=name, choices=choices))
+            raise TemplateProblem("templates.bad_sentiments", name=name, choices=choices)
         try:
             self.env.get_template(f"{name}.j2")
             # The names the variant's own text reads (not its macros'), for the reviewer's "why".
             uses = frozenset(meta_api.find_undeclared_variables(self.env.parse(source)))
         except TemplateError as exc:
-            raise TemplateProblem(t("templates.does_not_compile", name=name, error=exc)) from None
+            raise TemplateProblem("templates.does_not_compile", name=name, error=exc) from None
         return TemplateVariant(
             name=name,
             language=language,
@@ -132,11 +131,9 @@ class TemplateLibrary:
         try:
             raw = self.env.get_template(f"{variant.name}.j2").render(context)
         except TemplateError as exc:
-            raise TemplateProblem(
-                t("templates.render_failed", name=variant.name, error=exc)
-            ) from exc
+            raise TemplateProblem("templates.render_failed", name=variant.name, error=exc) from exc
         lines = [" ".join(line.split()) for line in raw.splitlines()]
         text = _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
         if not text:
-            raise TemplateProblem(t("templates.empty_reply", name=variant.name))
+            raise TemplateProblem("templates.empty_reply", name=variant.name)
         return text

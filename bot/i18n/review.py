@@ -67,9 +67,5 @@ MESSAGES: Entries = {
         "fr": "⏭️ Remplacé à {time} : le client a réécrit, voir la carte plus récente",
     },
     "card.status_expired": {"en": "⌛ Expired at {time}", "fr": "⌛ Expiré à {time}"},
-    "outbox.no_channel": {
-        "en": "no {platform} connection is running to deliver this reply",
-        "fr": "aucune connexion {platform} n'est active pour livrer cette réponse",
-    },
 }
 # fmt: on

@@ -23,9 +23,16 @@ from spacy.pipeline import EntityRuler, TextCategorizer
 from spacy.tokens import Doc
 
 from bot.config import AppConfig
-from bot.domain import HANDOFF_INTENT, SENTIMENTS, Analysis, IntentScore, Language, Sentiment
+from bot.domain import (
+    HANDOFF_INTENT,
+    SENTIMENTS,
+    Analysis,
+    HandoffReason,
+    IntentScore,
+    Language,
+    Sentiment,
+)
 from bot.errors import ModelError
-from bot.i18n import t
 from bot.nlp import components, french  # noqa: F401  (components registers the factories)
 from bot.nlp.entities import catalog_patterns, extract_entities
 from bot.nlp.language import LanguageGuess, LanguageIdentifier
@@ -63,7 +70,7 @@ class Analyser:
         self._config = config
         self._languages = tuple(lang for lang in config.brand.languages if lang in ("fr", "en"))
         if not self._languages:
-            raise ModelError(t("analyser.no_language"))
+            raise ModelError("analyser.no_language")
         default = config.brand.default_language
         self._default = default if default in self._languages else self._languages[0]
         self._identifier = LanguageIdentifier(default=self._default)
@@ -83,7 +90,7 @@ class Analyser:
         configured = getattr(self._config.models, lang, None) if component == "intent" else None
         path = self._config.resolve(configured) if configured else DEFAULT_MODELS / lang / component
         if not (path / "meta.json").exists():
-            raise ModelError(t("analyser.no_model", component=component, lang=lang, path=path))
+            raise ModelError("analyser.no_model", component=component, lang=lang, path=path)
         return path
 
     def _pipeline(self, lang: str) -> _LoadedPipeline:
@@ -111,7 +118,7 @@ class Analyser:
         try:
             nlp = spacy.util.load_model_from_config(config, auto_fill=True)
         except (OSError, ValueError) as exc:
-            raise ModelError(t("analyser.cannot_load", lang=lang, error=exc)) from exc
+            raise ModelError("analyser.cannot_load", lang=lang, error=exc) from exc
         patterns = catalog_patterns(self._config.catalog_data)
         if patterns:
             cast(EntityRuler, nlp.get_pipe("products")).add_patterns(patterns)
@@ -158,7 +165,7 @@ class Analyser:
             alternatives=(),
             sentiment="neutral",
             sentiment_confidence=0.0,
-            handoff_reason=t("handoff.nothing_to_read"),
+            handoff_reason=HandoffReason("nothing_to_read"),
         )
 
     def _read(
@@ -177,20 +184,17 @@ class Analyser:
             top = IntentScore("opt_out", 1.0)
         sentiment, sentiment_confidence = _sentiment(doc, loaded.sentiment_labels)
 
-        handoff_reason: str | None = None
+        handoff_reason: HandoffReason | None = None
         predicted: IntentScore | None = None
         intent = top
         if guess.language == "other":
-            handoff_reason = t("handoff.other_language")
+            handoff_reason = HandoffReason("other_language")
         elif top.confidence < loaded.threshold and top.name != HANDOFF_INTENT:
-            handoff_reason = t(
-                "handoff.unsure",
-                intent=top.name,
-                confidence=top.confidence,
-                threshold=loaded.threshold,
+            handoff_reason = HandoffReason(
+                "unsure", intent=top.name, confidence=top.confidence, threshold=loaded.threshold
             )
         elif top.name == HANDOFF_INTENT:
-            handoff_reason = t("handoff.no_intent")
+            handoff_reason = HandoffReason("no_intent")
         if handoff_reason is not None and top.name != HANDOFF_INTENT:
             predicted, intent = top, IntentScore(HANDOFF_INTENT, top.confidence)
         return Analysis(
@@ -229,5 +233,5 @@ def _replique_meta(path: Path) -> dict[str, Any]:
     meta = json.loads((path / "meta.json").read_text(encoding="utf-8"))
     extra = meta.get("replique")
     if not isinstance(extra, dict):
-        raise ModelError(t("model.not_replique", path=path))
+        raise ModelError("model.not_replique", path=path)
     return extra

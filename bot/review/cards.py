@@ -1,34 +1,37 @@
 """What a reviewer sees and does, in platform-neutral values.
 
-``ReviewCard`` is the content of one review card (the customer, their message, the analysis in one
-line, the current draft and its "why", the state after a decision). Every surface — Slack Block
-Kit, a Telegram message with an inline keyboard, the web playground — renders the same card and
-escapes the customer's text for its own markup; nothing here is markup.
+``ReviewCard`` is the content of one review card: the customer, their message, the analysis, the
+current draft with its "why", the other ranked versions, the state after a decision. Every
+surface — Slack Block Kit, a Telegram message with an inline keyboard, the web playground, the
+terminal console — renders the same card, words it with ``bot/wording.py`` in the reviewers'
+language and escapes the customer's text for its own markup; nothing here is markup or words.
 
-``ReviewerAction`` is what a surface hands back to the desk when a reviewer presses a button,
-reacts on a card, submits an edit or picks another intent. ``ActionOutcome`` is the desk's answer,
-with a short notice for the person who acted when nothing happened (not a reviewer, already
-decided by someone else).
+``ReviewerAction`` is what a surface hands the desk when a reviewer presses a button, reacts on a
+card, submits an edit or picks another intent. ``ActionOutcome`` is the desk's answer, with a
+``Notice`` for the person who acted (done, not a reviewer, already decided by someone else…).
 """
 
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from bot.channels.base import CardRef
-from bot.domain import DraftStatus, Platform, ReviewAction
+from bot.domain import Analysis, DraftStatus, Entity, Platform, Refusal, ReviewAction, Why
 
 __all__ = [
     "REACTIONS",
     "ActionOutcome",
-    "CardEntity",
+    "CardRef",
+    "CardVersion",
+    "Notice",
+    "NoticeKind",
     "ReviewCard",
     "ReviewerAction",
 ]
 
-#: Emoji reactions on a card and what they mean (SPEC: ✅ or 👍 send, ❌ or 👎 discard,
-#: 🔁 another version). Surfaces map their platform's reaction names to these characters.
+#: Emoji reactions on a card and what they mean: ✅ or 👍 send, ❌ or 👎 discard, 🔁 another
+#: version. Surfaces map their platform's reaction names to these characters.
 REACTIONS: dict[str, ReviewAction] = {
     "✅": ReviewAction.SEND,
     "👍": ReviewAction.SEND,
@@ -39,9 +42,23 @@ REACTIONS: dict[str, ReviewAction] = {
 
 
 @dataclass(frozen=True, slots=True)
-class CardEntity:
-    label: str
+class CardRef:
+    """One posted review card: which desk, which chat, which platform message (Slack ``ts``)."""
+
+    desk: Platform
+    chat_id: str
+    message_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class CardVersion:
+    """One of the ranked drafts a card can show (🔁 goes through them in this order)."""
+
+    draft_id: int
     text: str
+    template: str
+    promotional: bool
+    why: Why
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,16 +75,9 @@ class ReviewCard:
     message_text: str
     #: "photo", "sticker", "voice"… when the customer sent something other than text.
     attachment_kind: str | None
-    language: str
-    intent: str
-    intent_confidence: float
-    sentiment: str
-    entities: tuple[CardEntity, ...]
-    #: The analysis in one line, in the reviewers' language ("complaint 92 % · negative · fr ·
-    #: order 88123"); it quotes the customer's entity text, so surfaces escape it.
-    summary: str
+    analysis: Analysis
     draft_text: str
-    why: str
+    why: Why
     template: str
     promotional: bool
     #: Which of the ranked drafts is shown (1-based) and how many there are.
@@ -76,20 +86,40 @@ class ReviewCard:
     status: DraftStatus
     #: The intents a reviewer may pick instead (Slack's picker, the web select).
     intent_choices: tuple[str, ...] = ()
-    #: Who decided and when, once decided ("slack:U123" or a display name).
+    #: Who decided (a display name, or "slack:U123" when none is known) and when, once decided.
     decided_by: str | None = None
     decided_at: datetime | None = None
     #: The text that went out (the edited text for an edit).
     final_text: str | None = None
-    #: One line for a decided card, in the reviewers' language ("✅ Sent by Léa at 14:02").
-    status_line: str | None = None
     #: The customer message's own time, for the surfaces that show it.
     received_at: datetime | None = None
+    #: Every ranked draft of the card, best first (the console lists them all).
+    versions: tuple[CardVersion, ...] = ()
 
     @property
     def decided(self) -> bool:
         """True once the card needs no more action: buttons are removed."""
         return self.status is not DraftStatus.PENDING
+
+    @property
+    def language(self) -> str:
+        return self.analysis.language
+
+    @property
+    def intent(self) -> str:
+        return self.analysis.intent.name
+
+    @property
+    def intent_confidence(self) -> float:
+        return self.analysis.intent.confidence
+
+    @property
+    def sentiment(self) -> str:
+        return self.analysis.sentiment
+
+    @property
+    def entities(self) -> tuple[Entity, ...]:
+        return self.analysis.entities
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,18 +141,47 @@ class ReviewerAction:
     intent: str | None = None
 
 
+class NoticeKind(enum.StrEnum):
+    """What the person who acted is told (``bot/wording.py`` words it)."""
+
+    NOT_REVIEWER = "not_reviewer"
+    NO_CARD = "no_card"
+    EDIT_NEEDS_TEXT = "edit_needs_text"
+    NOT_PENDING = "not_pending"
+    NO_OTHER_VERSION = "no_other_version"
+    UNKNOWN_INTENT = "unknown_intent"
+    DONE_SEND = "done_send"
+    DONE_EDIT = "done_edit"
+    DONE_DISCARD = "done_discard"
+    DONE_VARIANT = "done_variant"
+    DONE_FIX_INTENT = "done_fix_intent"
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """A short message for the person who acted, shown privately (Slack ephemeral message,
+    Telegram alert, web toast). Which fields are set depends on ``kind``: ``refusal`` for
+    NOT_PENDING, ``intent`` (and ``choices``) for the intent notices, ``variant`` of
+    ``variants`` for DONE_VARIANT."""
+
+    kind: NoticeKind
+    refusal: Refusal | None = None
+    intent: str | None = None
+    choices: tuple[str, ...] = ()
+    variant: int = 0
+    variants: int = 0
+
+
 @dataclass(frozen=True, slots=True)
 class ActionOutcome:
     """What came of a reviewer's action.
 
-    ``applied`` is True only for the action that changed something. ``notice`` is a short text for
-    the person who acted, to show privately (Slack ephemeral message, Telegram callback alert,
-    web toast), e.g. "Only reviewers can act on drafts." or "Already sent by Léa at 14:02".
-    ``card`` is the card as it is now, when there is one.
+    ``applied`` is True only for the action that changed something; ``notice`` is for the person
+    who acted; ``card`` is the card as it is now, when there is one.
     """
 
     applied: bool
-    notice: str | None = None
+    notice: Notice | None = None
     card: ReviewCard | None = None
     #: Cards changed by this action (posted or edited), for surfaces that echo them.
     refs: tuple[CardRef, ...] = field(default=())

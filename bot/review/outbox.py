@@ -10,7 +10,7 @@ its platform, and records the outcome:
 - anything else (5xx, timeouts, connection refused): exponential back-off with jitter, up to
   ``max_attempts``, then failed.
 
-Pacing follows the platforms' published limits (SPEC): at most one message per second per chat,
+Pacing follows the platforms' published limits: at most one message per second per chat,
 and for Telegram at most 30 per second overall. A sender that dies mid-send leaves a leased row;
 when the lease ends the next sender (after a restart) delivers it.
 
@@ -32,8 +32,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
 from bot import metrics
-from bot.channels.base import CustomerChannel, DeliveryFailed, ReplyAddress
-from bot.i18n import t
+from bot.review.ports import CustomerChannel, DeliveryFailed, ReplyAddress
 from bot.store import OutboxItem, Store
 
 __all__ = ["OutboxSender", "Pacer"]
@@ -41,7 +40,8 @@ __all__ = ["OutboxSender", "Pacer"]
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
-#: Minimum seconds between two messages to one chat, and overall, per platform (SPEC).
+#: Minimum seconds between two messages to one chat, and overall, per platform (Telegram: about
+#: one a second per chat and 30 a second in all; Slack: about one a second per channel).
 PER_CHAT_INTERVAL: Mapping[str, float] = {"telegram": 1.0, "slack": 1.0}
 OVERALL_INTERVAL: Mapping[str, float] = {"telegram": 1 / 30}
 
@@ -79,13 +79,16 @@ class Pacer:
 
 
 class OutboxSender:
-    """Delivers the outbox in the background; ``wake()`` after a decision to deliver at once."""
+    """Delivers the outbox in the background; ``wake()`` after a decision to deliver at once.
+
+    The service hands it the customer channel of each platform it serves (``add_channel``).
+    """
 
     def __init__(
         self,
         *,
         store: Store,
-        channels: Mapping[str, CustomerChannel],
+        channels: Mapping[str, CustomerChannel] | None = None,
         run_sync: Callable[[Callable[[], T]], Awaitable[T]] | None = None,
         lease: timedelta = timedelta(seconds=60),
         max_attempts: int = 12,
@@ -94,7 +97,7 @@ class OutboxSender:
         pacer: Pacer | None = None,
     ) -> None:
         self._store = store
-        self._channels = channels
+        self._channels: dict[str, CustomerChannel] = dict(channels or {})
         self._run_sync: Callable[[Callable[[], Any]], Awaitable[Any]] = run_sync or (
             lambda fn: asyncio.to_thread(fn)
         )
@@ -106,6 +109,15 @@ class OutboxSender:
         self._wakeup = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._in_flight: set[asyncio.Task[None]] = set()
+
+    def add_channel(self, channel: CustomerChannel) -> None:
+        """Deliver replies to customers of ``channel.platform`` through ``channel``."""
+        self._channels[channel.platform] = channel
+
+    @property
+    def platforms(self) -> frozenset[str]:
+        """The platforms this sender delivers to."""
+        return frozenset(self._channels)
 
     def wake(self) -> None:
         """Look at the outbox now (a reply was just approved)."""
@@ -164,7 +176,8 @@ class OutboxSender:
         platform = item.platform
         channel = self._channels.get(platform)
         if channel is None:
-            reason = t("outbox.no_channel", platform=platform)
+            # Kept on the row for the operator (platform errors are kept in their own words).
+            reason = f"no {platform} channel is running in this process"
             await self._retry(item, delay=30.0, reason=reason, kind="no_channel")
             return
         address = ReplyAddress(

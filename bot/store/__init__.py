@@ -3,10 +3,10 @@
 Typical use, one short transaction per call::
 
     store = Store.open(settings.effective_database_url)
-    recorded = store.record_inbound(message)
-    store.save_drafts(conversation_pk=recorded.conversation_pk, message_pk=recorded.message_pk,
-                      drafts=drafts)
-    result = store.decide(draft_id, action=ReviewAction.SEND, reviewer="slack:U123")
+    intake = store.take_in_event(message, event_id="slack:Ev123")  # None: seen before
+    saved = store.save_drafting(intake.recorded, analysis=analysis, drafts=drafts)
+    result = store.decide(saved.saved.draft_ids[0], action=ReviewAction.SEND,
+                          reviewer="slack:U123")
 """
 
 from __future__ import annotations

@@ -5,15 +5,14 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
-from typing import Any, Self, TypeVar
+from typing import Self, TypeVar
 
 from alembic.util import CommandError
-from sqlalchemy import Engine, make_url, update
+from sqlalchemy import Engine, make_url
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.errors import StoreError
-from bot.i18n import t
 from bot.store import migrate
 from bot.store.engine import (
     WRITE_OPTION,
@@ -25,7 +24,6 @@ from bot.store.engine import (
     password_of,
     redact_url,
 )
-from bot.store.models import CustomerRow
 from bot.store.queries import ATTEMPTS
 
 __all__ = ["StoreBase"]
@@ -70,7 +68,7 @@ class StoreBase:
                 engine.dispose()
             reason = failure_reason(exc, password_of(url))
             # "from None": the chained driver error could carry connection details into a log.
-            raise StoreError(t("store.cannot_open", url=shown, reason=reason)) from None
+            raise StoreError("store.cannot_open", url=shown, reason=reason) from None
         return store
 
     def close(self) -> None:
@@ -85,22 +83,6 @@ class StoreBase:
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self._shown_url!r})"
-
-    def _update_customer(self, customer_pk: int, **values: Any) -> None:
-        """Set columns of one customer, or raise LookupError when there is no such customer."""
-
-        def work(session: Session) -> None:
-            found = session.execute(
-                update(CustomerRow)
-                .where(CustomerRow.id == customer_pk)
-                .values(**values)
-                .returning(CustomerRow.id)
-                .execution_options(synchronize_session=False)
-            ).first()
-            if found is None:
-                raise LookupError(f"No customer {customer_pk}: record one of its messages first.")
-
-        self._write(work)
 
     def _read(self, work: Callable[[Session], T]) -> T:
         return self._run(work, sessions=self._sessions)
@@ -121,6 +103,6 @@ class StoreBase:
                     continue
                 if isinstance(exc, OperationalError | InterfaceError):
                     raise StoreError(
-                        t("store.failed", url=self._shown_url, reason=failure_reason(exc, None))
+                        "store.failed", url=self._shown_url, reason=failure_reason(exc, None)
                     ) from exc
                 raise

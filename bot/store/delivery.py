@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from bot.domain import DraftStatus
 from bot.store.base import StoreBase
+from bot.store.codec import analysis_from_json
 from bot.store.models import (
     INBOUND,
     OUTBOUND,
@@ -35,11 +36,13 @@ from bot.store.models import (
 )
 from bot.store.queries import (
     PENDING,
+    draft_query,
     insert_for,
     load_draft,
     require_row,
     scalar_int,
     storable,
+    stored_draft,
     touch_conversation,
 )
 from bot.store.records import CardPost, CardView, OutboxItem
@@ -237,13 +240,23 @@ class DeliveryStore(StoreBase):
             ).first()
             if row is None:
                 return False
-            session.add(
-                MessageRow(
+            # A platform id the conversation already has (a platform that reuses ids, a reply
+            # recorded twice) must not leave the row "sending" forever: keep the first.
+            session.execute(
+                insert_for(session, MessageRow)
+                .values(
                     conversation_id=row.conversation_id,
                     direction=OUTBOUND,
                     text=row.text,
                     platform_message_id=platform_message_id,
                     received_at=now,
+                )
+                .on_conflict_do_nothing(
+                    index_elements=[
+                        MessageRow.conversation_id,
+                        MessageRow.direction,
+                        MessageRow.platform_message_id,
+                    ]
                 )
             )
             touch_conversation(session, row.conversation_id, now)
@@ -258,16 +271,6 @@ class DeliveryStore(StoreBase):
     def fail_outbox(self, outbox_id: int, *, error: str) -> None:
         """Give up on a reply the platform will never take; ``error`` says why."""
         self._settle(outbox_id, status="failed", next_attempt_at=None, error=error)
-
-    def outbox_state(self, outbox_id: int) -> OutboxItem | None:
-        """One outbox row, or None."""
-
-        def work(session: Session) -> OutboxItem | None:
-            if session.get(OutboxRow, outbox_id) is None:
-                return None
-            return _outbox_item(session, outbox_id)
-
-        return self._read(work)
 
     def outbox_counts(self) -> dict[str, int]:
         """How many outbox rows are in each status (for /metrics and /healthz)."""
@@ -386,17 +389,17 @@ def card_view_in(session: Session, *, card_id: int) -> CardView | None:
     draft = load_draft(session, draft_id=head.draft_id)
     if draft is None:
         return None
-    siblings = [
-        int(pk)
-        for pk in session.execute(
-            select(DraftRow.id)
+    siblings = tuple(
+        stored_draft(row, customer_pk)
+        for row, customer_pk in session.execute(
+            draft_query()
             .where(
                 DraftRow.message_id == head.message_id,
                 DraftRow.created_at == draft.created_at,
             )
             .order_by(DraftRow.rank, DraftRow.id)
-        ).scalars()
-    ]
+        ).all()
+    )
     decision = None
     if draft.status is not DraftStatus.PENDING:  # a pending draft has no decision to show
         decision = session.execute(
@@ -405,7 +408,6 @@ def card_view_in(session: Session, *, card_id: int) -> CardView | None:
             .order_by(DecisionRow.id.desc())
             .limit(1)
         ).one_or_none()
-    payload: dict[str, Any] = dict(head.payload or {})
     return CardView(
         card_id=card_id,
         draft=draft,
@@ -415,8 +417,8 @@ def card_view_in(session: Session, *, card_id: int) -> CardView | None:
         received_at=head.received_at,
         customer_name=head.display_name or head.platform_user_id,
         customer_platform=head.platform,
-        analysis=payload,
-        sibling_ids=tuple(siblings),
+        analysis=analysis_from_json(head.payload),
+        siblings=siblings,
         decided_action=None if decision is None else decision.action,
         decided_by=None if decision is None else decision.reviewer,
         decided_at=None if decision is None else decision.decided_at,

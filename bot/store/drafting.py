@@ -1,4 +1,4 @@
-"""Drafting in two transactions: what the copilot reads before analysing, and all it writes after.
+"""Drafting in two transactions: what the desk reads before analysing, and all it writes after.
 
 Every customer message used to cost a dozen short transactions (record, profile, pending drafts,
 analysis, language, drafts, card…). Each one is a BEGIN/COMMIT round and, on SQLite, a turn at the
@@ -11,8 +11,8 @@ the same steps are grouped around the one slow thing that needs no database, the
    (superseding pending ones) and point the message's review card at the best draft, returning
    what the desk needs to post or refresh cards.
 
-The finer-grained methods of ``IntakeStore``, ``ReviewStore`` and ``DeliveryStore`` run the same
-statements (the ``*_in`` functions) one transaction at a time.
+The statements themselves are the ``*_in`` functions of ``intake.py``, ``review.py`` and
+``delivery.py``, run here inside one transaction.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from bot.store.base import StoreBase
 from bot.store.delivery import card_of_draft_in, card_view_in, show_on_card_in
 from bot.store.intake import claim_event_in, profile_in, record_inbound_in, save_analysis_in
 from bot.store.models import CardPostRow, CustomerRow, DraftRow, ReviewCardRow, utcnow
-from bot.store.queries import PENDING
+from bot.store.queries import PENDING, aware
 from bot.store.records import CardView, RecordedMessage, SavedDrafts
 from bot.store.review import save_drafts_in
 
@@ -99,12 +99,11 @@ class DraftingStore(StoreBase):
         """Store the analysis, the customer's ``language`` and opt-out (when given), the drafts,
         and point the message's review card at the best of them — one transaction."""
         now = utcnow()
+        opted_out_at = aware(opted_out_at, "opted_out_at")
 
         def work(session: Session) -> SavedDrafting:
             # The message was stored by take_in: the statements skip checking that it exists.
-            save_analysis_in(
-                session, message_pk=recorded.message_pk, analysis=analysis, verified=True
-            )
+            save_analysis_in(session, message_pk=recorded.message_pk, analysis=analysis)
             changes: dict[str, object] = {}
             if language is not None:
                 changes["language"] = language
@@ -123,7 +122,6 @@ class DraftingStore(StoreBase):
                 message_pk=recorded.message_pk,
                 drafts=drafts,
                 now=now,
-                verified=True,
             )
             if not saved.draft_ids:
                 return SavedDrafting(saved, None, card_was_posted=False, superseded_cards=())

@@ -16,7 +16,7 @@ from sqlalchemy import URL, Connection, Engine, create_engine, event, make_url
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.pool import ConnectionPoolEntry, StaticPool
 
-from bot.i18n import t
+from bot.errors import Words
 
 __all__ = [
     "WRITE_OPTION",
@@ -80,7 +80,7 @@ def normalise_url(url: URL) -> URL:
         url = url.set(drivername="postgresql+psycopg")
     if url.get_backend_name() not in ("postgresql", "sqlite"):
         # Caught by Store.open, which shows it to the user inside its StoreError.
-        raise ValueError(t("store.unsupported", backend=url.get_backend_name()))
+        raise ValueError(Words("store.unsupported", backend=url.get_backend_name()))
     return url
 
 

@@ -1,11 +1,12 @@
-"""Intake: customers, conversations and messages as they arrive, and what the drafter reads back
-(the customer's profile), plus the platform event ids already processed."""
+"""Intake: customers, conversations and messages as they arrive, what the drafter reads back (the
+customer's profile), the analyses, and the platform event ids already processed.
+
+The statements are functions run inside the transactions of ``DraftingStore`` (``take_in``,
+``save_drafting``); ``stored_inbound`` reads a message back to draft it again."""
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from datetime import datetime
-from functools import partial
 from typing import cast
 
 from sqlalchemy import case, exists, func, select, update
@@ -13,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from bot.domain import Analysis, CustomerProfile, InboundMessage, Platform
 from bot.store.base import StoreBase
+from bot.store.codec import analysis_to_json
 from bot.store.models import (
     INBOUND,
     OUTBOUND,
@@ -29,10 +31,8 @@ from bot.store.queries import (
     WENT_OUT,
     aware,
     insert_for,
-    require_row,
     scalar_int,
     storable,
-    touch_conversation,
 )
 from bot.store.records import RecordedMessage
 
@@ -42,13 +42,17 @@ __all__ = ["IntakeStore"]
 class IntakeStore(StoreBase):
     """Recording what customers send and what went out to them."""
 
-    def record_inbound(self, message: InboundMessage) -> RecordedMessage:
-        """Store a customer message, creating its customer and conversation on first sight.
+    def is_analysed(self, message_pk: int) -> bool:
+        """Whether the message has an analysis (its drafts were stored with it)."""
 
-        A message whose platform id is already known in the conversation is an edit: its text is
-        replaced, ``edited_at`` set, and the result says ``edited=True``.
-        """
-        return self._write(partial(record_inbound_in, message=message, now=utcnow()))
+        def work(session: Session) -> bool:
+            return bool(
+                session.execute(
+                    select(exists().where(AnalysisRow.message_id == message_pk))
+                ).scalar_one()
+            )
+
+        return self._read(work)
 
     def stored_inbound(self, message_pk: int) -> tuple[InboundMessage, RecordedMessage] | None:
         """A stored customer message as it came in, with where it is stored (to draft it again
@@ -79,83 +83,6 @@ class IntakeStore(StoreBase):
             return inbound, RecordedMessage(customer.id, conversation.id, message.id, edited=False)
 
         return self._read(work)
-
-    def record_outbound(
-        self,
-        conversation_pk: int,
-        *,
-        text: str,
-        platform_message_id: str | None = None,
-        at: datetime | None = None,
-    ) -> int:
-        """Store a reply that went out to the customer; returns its message id.
-
-        Recording the same platform message twice (a retried send) keeps one row.
-        """
-        sent_at = aware(at, "at") or utcnow()
-        body = storable(text)
-
-        def work(session: Session) -> int:
-            require_row(session, ConversationRow, conversation_pk, "conversation")
-            messages = insert_for(session, MessageRow).values(
-                conversation_id=conversation_pk,
-                direction=OUTBOUND,
-                text=body,
-                platform_message_id=platform_message_id,
-                received_at=sent_at,
-            )
-            message_pk = scalar_int(
-                session,
-                messages.on_conflict_do_update(
-                    index_elements=[
-                        MessageRow.conversation_id,
-                        MessageRow.direction,
-                        MessageRow.platform_message_id,
-                    ],
-                    set_={"text": messages.excluded.text},
-                ).returning(MessageRow.id),
-            )
-            touch_conversation(session, conversation_pk, sent_at)
-            return message_pk
-
-        return self._write(work)
-
-    def profile(
-        self, customer_pk: int, *, conversation_pk: int | None = None, history: int = 5
-    ) -> CustomerProfile:
-        """What the drafter should know of a customer, and of the conversation being answered.
-
-        ``earlier_messages`` are the last ``history`` customer messages of the conversation before
-        the newest one, oldest first; ``greeted`` is True once a reply went out in it.
-        """
-        if history < 0:
-            raise ValueError(f"history must be 0 or more, not {history}")
-
-        return self._read(
-            partial(
-                profile_in,
-                customer_pk=customer_pk,
-                conversation_pk=conversation_pk,
-                history=history,
-            )
-        )
-
-    def set_language(self, customer_pk: int, language: str) -> None:
-        """Remember the language to answer this customer in."""
-        self._update_customer(customer_pk, language=language)
-
-    def set_opt_out(self, customer_pk: int, *, opted_out: bool, at: datetime | None = None) -> None:
-        """Record that the customer refuses (or accepts again) offers and follow-ups."""
-        when = (aware(at, "at") or utcnow()) if opted_out else None
-        self._update_customer(customer_pk, opted_out=opted_out, opted_out_at=when)
-
-    def record_offer(self, customer_pk: int, *, at: datetime) -> None:
-        """Record that an offer reached the customer (offers have a cool-down)."""
-        self._update_customer(customer_pk, last_offer_at=aware(at, "at"))
-
-    def save_analysis(self, message_pk: int, analysis: Analysis) -> None:
-        """Store what the analyser understood of a message, replacing an earlier analysis."""
-        self._write(partial(save_analysis_in, message_pk=message_pk, analysis=analysis))
 
 
 def record_inbound_in(
@@ -268,7 +195,11 @@ def claim_event_in(session: Session, *, platform: str, event_id: str, now: datet
 def profile_in(
     session: Session, *, customer_pk: int, conversation_pk: int | None, history: int = 5
 ) -> CustomerProfile:
-    """``IntakeStore.profile`` within ``session``."""
+    """What the drafter should know of a customer, and of the conversation being answered.
+
+    ``earlier_messages`` are the last ``history`` customer messages of the conversation before
+    the newest one, oldest first; ``greeted`` is True once a reply went out in it.
+    """
     customer = session.get(CustomerRow, customer_pk)
     if customer is None:
         raise LookupError(f"No customer {customer_pk}: record one of its messages first.")
@@ -322,11 +253,9 @@ def profile_in(
     )
 
 
-def save_analysis_in(
-    session: Session, *, message_pk: int, analysis: Analysis, verified: bool = False
-) -> None:
-    """``IntakeStore.save_analysis`` within ``session``; ``verified``: the message is known to
-    exist (the caller has just stored it)."""
+def save_analysis_in(session: Session, *, message_pk: int, analysis: Analysis) -> None:
+    """Store what the analyser understood of a message (just stored in the same transaction),
+    replacing an earlier analysis."""
     row = {
         "message_id": message_pk,
         "language": analysis.language,
@@ -334,11 +263,9 @@ def save_analysis_in(
         "intent_confidence": analysis.intent.confidence,
         "sentiment": analysis.sentiment,
         "sentiment_confidence": analysis.sentiment_confidence,
-        "payload": asdict(analysis),
+        "payload": analysis_to_json(analysis),
         "created_at": utcnow(),
     }
-    if not verified:
-        require_row(session, MessageRow, message_pk, "message")
     analyses = insert_for(session, AnalysisRow).values(row)
     session.execute(
         analyses.on_conflict_do_update(

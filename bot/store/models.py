@@ -203,7 +203,10 @@ class DraftRow(Base):
     text: Mapped[str] = mapped_column(Text)
     template: Mapped[str]
     promotional: Mapped[bool] = mapped_column(Boolean)
+    #: The "why" as a sentence, kept only for drafts stored before ``reasons`` existed.
     why: Mapped[str] = mapped_column(Text)
+    #: The draft's ``Why`` (what was understood, used and held back), as JSON.
+    reasons: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     language: Mapped[str]
     status: Mapped[str] = mapped_column(default=DraftStatus.PENDING.value)
     version: Mapped[int] = mapped_column(Integer, default=1)

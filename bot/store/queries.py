@@ -10,8 +10,8 @@ from sqlalchemy import Select, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from bot.domain import DraftStatus, ReviewAction
-from bot.i18n import t
+from bot.domain import DraftStatus, Refusal, ReviewAction
+from bot.store.codec import why_from_json
 from bot.store.models import ConversationRow, CustomerRow, DecisionRow, DraftRow
 from bot.store.records import StoredDraft
 
@@ -27,13 +27,12 @@ __all__ = [
     "insert_for",
     "load_draft",
     "lock_row",
+    "refusal_of",
     "require_row",
     "scalar_int",
-    "show_moment",
     "storable",
     "stored_draft",
     "touch_conversation",
-    "why_not",
 ]
 
 #: How many times a transaction PostgreSQL aborted as a deadlock or serialization failure is run.
@@ -107,7 +106,7 @@ def stored_draft(row: DraftRow, customer_pk: int) -> StoredDraft:
         text=row.text,
         template=row.template,
         promotional=row.promotional,
-        why=row.why,
+        why=why_from_json(row.reasons, legacy_text=row.why or ""),
         language=row.language,
         status=DraftStatus(row.status),
         version=row.version,
@@ -118,43 +117,21 @@ def stored_draft(row: DraftRow, customer_pk: int) -> StoredDraft:
     )
 
 
-#: How ``why_not`` names the status of a draft that was already decided.
-_STATUS_KEYS = {
-    DraftStatus.PENDING: "store.status_pending",
-    DraftStatus.SENT: "store.status_sent",
-    DraftStatus.EDITED: "store.status_edited",
-    DraftStatus.DISCARDED: "store.status_discarded",
-}
-
-
-def why_not(session: Session, draft: StoredDraft | None) -> str:
-    """Why a decision on ``draft`` was refused, naming who decided it first and when."""
+def refusal_of(session: Session, draft: StoredDraft | None) -> Refusal:
+    """Why a decision on ``draft`` was refused: its status, and who decided it first and when."""
     if draft is None:
-        return t("store.no_such_draft")
-    when = t("store.at_time", time=show_moment(draft.decided_at)) if draft.decided_at else ""
-    if draft.status is DraftStatus.SUPERSEDED:
-        return t("store.superseded", when=when)
-    if draft.status is DraftStatus.EXPIRED:
-        return t("store.expired", when=when)
+        return Refusal(None)
+    if draft.status in (DraftStatus.SUPERSEDED, DraftStatus.EXPIRED):
+        return Refusal(draft.status, at=draft.decided_at)
     decision = session.execute(
         select(DecisionRow.reviewer, DecisionRow.decided_at)
         .where(DecisionRow.draft_id == draft.id)
         .order_by(DecisionRow.decided_at.desc(), DecisionRow.id.desc())
         .limit(1)
     ).one_or_none()
-    status = t(_STATUS_KEYS[draft.status]) if draft.status in _STATUS_KEYS else draft.status.value
     if decision is None:
-        return t("store.already", status=status, when=when)
-    return t(
-        "store.already_by",
-        status=status,
-        reviewer=decision.reviewer,
-        time=show_moment(decision.decided_at),
-    )
-
-
-def show_moment(moment: datetime) -> str:
-    return f"{moment.astimezone(UTC):%Y-%m-%d %H:%M:%S} UTC"
+        return Refusal(draft.status, at=draft.decided_at)
+    return Refusal(draft.status, by=decision.reviewer, at=aware(decision.decided_at, "decided_at"))
 
 
 def aware(moment: datetime | None, name: str) -> datetime | None:

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
-from bot.domain import Draft, DraftStatus
+from bot.domain import Analysis, DraftStatus, Refusal, Why
 
 __all__ = [
     "CardPost",
@@ -49,7 +48,7 @@ class StoredDraft:
     text: str
     template: str
     promotional: bool
-    why: str
+    why: Why
     language: str
     status: DraftStatus
     version: int
@@ -58,30 +57,18 @@ class StoredDraft:
     final_text: str | None
     offer_blocked: str | None = None
 
-    def as_draft(self) -> Draft:
-        """The domain ``Draft`` this row was saved from."""
-        return Draft(
-            text=self.text,
-            template=self.template,
-            promotional=self.promotional,
-            why=self.why,
-            rank=self.rank,
-            language=self.language,
-            offer_blocked=self.offer_blocked,
-        )
-
 
 @dataclass(frozen=True, slots=True)
 class DecisionResult:
     """Outcome of a review decision: ``applied`` only for the first decision on a pending draft.
 
-    ``draft`` is the draft as it is after the attempt (None when it does not exist); ``reason``
-    says why nothing was applied, e.g. "already sent by slack:U1 at 2024-05-01 14:02 UTC".
+    ``draft`` is the draft as it is after the attempt (None when it does not exist);
+    ``refusal`` says why nothing was applied (sent by slack:U1 at 14:02, superseded…).
     """
 
     applied: bool
     draft: StoredDraft | None
-    reason: str | None = None
+    refusal: Refusal | None = None
     #: The outbox row of the reply the decision queued (send and edit only).
     outbox_id: int | None = None
 
@@ -107,13 +94,16 @@ class CardView:
     received_at: datetime
     customer_name: str
     customer_platform: str
-    #: The stored ``Analysis`` as a plain dict (empty when the message was never analysed).
-    analysis: dict[str, Any]
-    #: The ranked drafts made together with the shown one (the card's "other versions").
-    sibling_ids: tuple[int, ...]
+    analysis: Analysis
+    #: The ranked drafts made together with the shown one (the card's versions), best first.
+    siblings: tuple[StoredDraft, ...]
     decided_action: str | None
     decided_by: str | None
     decided_at: datetime | None
+
+    @property
+    def sibling_ids(self) -> tuple[int, ...]:
+        return tuple(s.id for s in self.siblings)
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,8 +12,9 @@ from functools import partial
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
-from bot.domain import Draft, DraftStatus, ReviewAction
+from bot.domain import Draft, DraftStatus, Refusal, ReviewAction
 from bot.store.base import StoreBase
+from bot.store.codec import why_to_json
 from bot.store.models import (
     ConversationRow,
     CustomerRow,
@@ -29,14 +30,12 @@ from bot.store.queries import (
     PENDING,
     WENT_OUT,
     aware,
-    draft_query,
     load_draft,
     lock_row,
+    refusal_of,
     require_row,
     scalar_int,
     storable,
-    stored_draft,
-    why_not,
 )
 from bot.store.records import DecisionResult, SavedDrafts, StoredDraft
 
@@ -45,33 +44,6 @@ __all__ = ["ReviewStore"]
 
 class ReviewStore(StoreBase):
     """Storing drafts and settling them once."""
-
-    def save_drafts(
-        self, *, conversation_pk: int, message_pk: int, drafts: Sequence[Draft]
-    ) -> SavedDrafts:
-        """Store new pending drafts answering ``message_pk``; older pending ones are superseded."""
-        return self._write(
-            partial(
-                save_drafts_in,
-                conversation_pk=conversation_pk,
-                message_pk=message_pk,
-                drafts=drafts,
-                now=utcnow(),
-            )
-        )
-
-    def pending_drafts(self, conversation_pk: int) -> list[StoredDraft]:
-        """The drafts of a conversation still waiting for a reviewer, best rank first."""
-
-        def work(session: Session) -> list[StoredDraft]:
-            rows = session.execute(
-                draft_query()
-                .where(DraftRow.conversation_id == conversation_pk, DraftRow.status == PENDING)
-                .order_by(DraftRow.message_id.desc(), DraftRow.rank, DraftRow.id)
-            ).all()
-            return [stored_draft(draft, customer_pk) for draft, customer_pk in rows]
-
-        return self._read(work)
 
     def get_draft(self, draft_id: int) -> StoredDraft | None:
         """One draft with its review state, or None."""
@@ -93,8 +65,8 @@ class ReviewStore(StoreBase):
         one draft supersedes its pending siblings (the other drafts for the same message), and
         sending a promotional draft records the offer on the customer, and a reply that goes out
         is queued in the outbox (``outbox_id``), all in the same transaction.
-        A draft that is no longer pending is left alone: ``applied`` is False and ``reason`` says
-        who decided it first.
+        A draft that is no longer pending is left alone: ``applied`` is False and ``refusal`` says
+        who decided it first, and when.
         """
         status = DECIDING.get(action)
         if status is None:
@@ -121,7 +93,7 @@ class ReviewStore(StoreBase):
                 .where(DraftRow.id == draft_id)
             ).one_or_none()
             if head is None:
-                return DecisionResult(applied=False, draft=None, reason="no such draft")
+                return DecisionResult(applied=False, draft=None, refusal=Refusal(None))
             # Serialises decisions within a conversation: two reviewers sending two different
             # drafts of one message must not both go out. The status check below is the
             # compare-and-set that makes a single draft decided once.
@@ -147,7 +119,7 @@ class ReviewStore(StoreBase):
             if won is None:
                 current = load_draft(session, draft_id=draft_id)
                 return DecisionResult(
-                    applied=False, draft=current, reason=why_not(session, current)
+                    applied=False, draft=current, refusal=refusal_of(session, current)
                 )
             session.add(
                 DecisionRow(
@@ -255,20 +227,9 @@ def save_drafts_in(
     message_pk: int,
     drafts: Sequence[Draft],
     now: datetime,
-    verified: bool = False,
 ) -> SavedDrafts:
-    """``ReviewStore.save_drafts`` within ``session``; ``verified`` skips checking that the
-    message belongs to the conversation (the caller has just stored it there)."""
-    if not verified:
-        owner = session.execute(
-            select(MessageRow.conversation_id).where(MessageRow.id == message_pk)
-        ).scalar_one_or_none()
-        if owner is None:
-            raise LookupError(f"No message {message_pk}: record it before drafting replies.")
-        if owner != conversation_pk:
-            raise ValueError(
-                f"Message {message_pk} belongs to conversation {owner}, not {conversation_pk}."
-            )
+    """Store new pending drafts answering ``message_pk`` (just stored in ``conversation_pk`` in
+    the same transaction); older pending drafts of the conversation are superseded."""
     lock_row(session, ConversationRow, conversation_pk)
     superseded = session.execute(
         update(DraftRow)
@@ -292,7 +253,8 @@ def save_drafts_in(
             "text": storable(draft.text),
             "template": draft.template,
             "promotional": draft.promotional,
-            "why": storable(draft.why),
+            "why": "",
+            "reasons": why_to_json(draft.why),
             "language": draft.language,
             "offer_blocked": draft.offer_blocked,
             "status": PENDING,

@@ -1,4 +1,4 @@
-"""Reading labelled examples: the CSV of SPEC.md (``text,label``) and the project's YAML format.
+"""Reading labelled examples: a CSV with a `text,label` header, and the project's YAML format.
 
 The YAML format (documented in docs/training.md) maps each label to a list of example messages,
 under ``intents:`` for intent data or ``sentiment:`` for sentiment data::
@@ -40,7 +40,7 @@ class LabelledText:
 def load_examples(path: Path, *, section: str = "intents") -> list[LabelledText]:
     """Examples from a CSV (``text,label`` header) or a YAML file (``section`` mapping)."""
     if not path.exists():
-        raise TrainingDataError(t("datasets.missing", path=path))
+        raise TrainingDataError("datasets.missing", path=path)
     suffix = path.suffix.lower()
     if suffix == ".csv":
         examples = _from_csv(path)
@@ -48,10 +48,10 @@ def load_examples(path: Path, *, section: str = "intents") -> list[LabelledText]
         examples = _from_yaml(path, section)
     else:
         raise TrainingDataError(
-            t("datasets.unknown_format", path=path, suffix=suffix or t("datasets.no_suffix"))
+            "datasets.unknown_format", path=path, suffix=suffix or t("datasets.no_suffix")
         )
     if not examples:
-        raise TrainingDataError(t("datasets.empty", path=path))
+        raise TrainingDataError("datasets.empty", path=path)
     return examples
 
 
@@ -62,12 +62,12 @@ def _from_csv(path: Path) -> list[LabelledText]:
         label_column = next((c for c in _LABEL_COLUMNS if c in fields), None)
         if "text" not in fields or label_column is None:
             found = ", ".join(fields) or t("datasets.csv_nothing")
-            raise TrainingDataError(t("datasets.csv_header", path=path, found=found))
+            raise TrainingDataError("datasets.csv_header", path=path, found=found)
         examples = []
         for line_no, row in enumerate(reader, start=2):
             text, label = (row.get("text") or "").strip(), (row.get(label_column) or "").strip()
             if not text or not label:
-                raise TrainingDataError(t("datasets.csv_empty_row", path=path, line=line_no))
+                raise TrainingDataError("datasets.csv_empty_row", path=path, line=line_no)
             examples.append(LabelledText(text, label))
     return examples
 
@@ -76,17 +76,17 @@ def _from_yaml(path: Path, section: str) -> list[LabelledText]:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
-        raise TrainingDataError(t("datasets.bad_yaml", path=path, error=exc)) from None
+        raise TrainingDataError("datasets.bad_yaml", path=path, error=exc) from None
     mapping = data.get(section) if isinstance(data, dict) else None
     if not isinstance(mapping, dict):
-        raise TrainingDataError(t("datasets.no_section", path=path, section=section))
+        raise TrainingDataError("datasets.no_section", path=path, section=section)
     examples = []
     for label, texts in mapping.items():
         if not isinstance(texts, list):
-            raise TrainingDataError(t("datasets.not_a_list", path=path, label=label))
+            raise TrainingDataError("datasets.not_a_list", path=path, label=label)
         for text in texts:
             if not isinstance(text, str) or not text.strip():
-                raise TrainingDataError(t("datasets.bad_example", path=path, label=label))
+                raise TrainingDataError("datasets.bad_example", path=path, label=label)
             examples.append(LabelledText(text.strip(), str(label)))
     return examples
 

@@ -10,7 +10,6 @@ import spacy
 from spacy.language import Language
 
 from bot.errors import ModelError
-from bot.i18n import t
 from bot.nlp import components, french  # noqa: F401  (components registers the factories)
 
 __all__ = ["LoadedClassifier", "load_classifier"]
@@ -26,15 +25,15 @@ class LoadedClassifier:
 def load_classifier(path: Path) -> LoadedClassifier:
     meta_path = path / "meta.json"
     if not meta_path.exists():
-        raise ModelError(t("model.no_meta", path=path))
+        raise ModelError("model.no_meta", path=path)
     meta = json.loads(meta_path.read_text(encoding="utf-8")).get("replique")
     if not isinstance(meta, dict) or "component" not in meta:
-        raise ModelError(t("model.not_replique", path=path))
+        raise ModelError("model.not_replique", path=path)
     french.prepare(str(_lang_of(path)))
     try:
         nlp = spacy.load(path)
     except (OSError, ValueError) as exc:
-        raise ModelError(t("model.cannot_load", path=path, error=exc)) from exc
+        raise ModelError("model.cannot_load", path=path, error=exc) from exc
     return LoadedClassifier(nlp, str(meta["component"]), float(meta.get("threshold", 0.0)))
 
 

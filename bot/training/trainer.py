@@ -31,7 +31,6 @@ from thinc.api import Adam, Optimizer, fix_random_seed
 
 from bot.domain import HANDOFF_INTENT
 from bot.errors import TrainingDataError
-from bot.i18n import t
 from bot.nlp import components, french  # noqa: F401  (components registers the factories)
 from bot.nlp.tfidf import fit_feature_index
 from bot.training.datasets import LabelledText, labels_of
@@ -158,7 +157,7 @@ def architecture(name: str) -> dict[str, Any]:
     config = Config().from_disk(_CONFIGS / "textcat.cfg")
     if name not in config:
         raise TrainingDataError(
-            t("training.unknown_arch", name=name, choices=", ".join(ARCHITECTURES))
+            "training.unknown_arch", name=name, choices=", ".join(ARCHITECTURES)
         )
     return dict(config[name])
 
@@ -342,7 +341,7 @@ def train_classifier(
     """
     labels = labels_of(examples)
     if len(labels) < 2:
-        raise TrainingDataError(t("training.one_label"))
+        raise TrainingDataError("training.one_label")
     settings = replace(settings, arch=resolve_arch(settings.arch, len(examples)))
     started = time.perf_counter()
     fix_random_seed(settings.seed)

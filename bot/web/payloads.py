@@ -15,9 +15,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Final, Literal
+from zoneinfo import ZoneInfo
 
 from bot.domain import InboundMessage, ReviewAction
 from bot.review.cards import ReviewCard, ReviewerAction
+from bot.wording import status_line, summary_line, why_line
 
 __all__ = [
     "LOOKS",
@@ -38,7 +40,7 @@ Look = Literal["telegram", "slack"]
 LOOKS: Final[tuple[Look, ...]] = ("telegram", "slack")
 #: Longest customer name kept; longer names are cut, not refused.
 MAX_NAME: Final = 80
-#: Longest message accepted: SPEC's 10,000-character message must work, a pasted book must not.
+#: Longest message accepted: a 10,000-character message must work, a pasted book must not.
 MAX_TEXT: Final = 10_000
 #: Longest edited reply a reviewer may send.
 MAX_EDIT: Final = 10_000
@@ -173,8 +175,9 @@ def _moment(value: datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-def card_to_json(card: ReviewCard) -> dict[str, Any]:
-    """The card as the page renders it: plain strings, never markup."""
+def card_to_json(card: ReviewCard, zone: ZoneInfo) -> dict[str, Any]:
+    """The card as the page renders it: plain strings, never markup; times in ``zone`` (the
+    brand's), the one the page names."""
     return {
         "card_id": card.card_id,
         "draft_id": card.draft_id,
@@ -187,9 +190,9 @@ def card_to_json(card: ReviewCard) -> dict[str, Any]:
         "intent_confidence": card.intent_confidence,
         "sentiment": card.sentiment,
         "entities": [{"label": e.label, "text": e.text} for e in card.entities],
-        "summary": card.summary,
+        "summary": summary_line(card.analysis),
         "draft_text": card.draft_text,
-        "why": card.why,
+        "why": why_line(card.why),
         "template": card.template,
         "promotional": card.promotional,
         "variant": card.variant,
@@ -200,6 +203,6 @@ def card_to_json(card: ReviewCard) -> dict[str, Any]:
         "decided_by": card.decided_by,
         "decided_at": _moment(card.decided_at),
         "final_text": card.final_text,
-        "status_line": card.status_line,
+        "status_line": status_line(card, zone),
         "received_at": _moment(card.received_at),
     }

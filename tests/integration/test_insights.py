@@ -7,12 +7,11 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from bot.domain import Analysis, Draft, InboundMessage, IntentScore, ReviewAction
+from bot.domain import Analysis, Draft, HeldOffer, InboundMessage, IntentScore, ReviewAction, Why
 from bot.store import Store
 from bot.store.insights import DailyCount, Outcomes
 
 T0 = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
-NO_OFFER_UNHAPPY = "complaint 92% · negative · no offer: customer unhappy"
 
 
 def analysis(intent: str, sentiment: str) -> Analysis:
@@ -33,12 +32,12 @@ def message(
     at: datetime,
     intent: str,
     sentiment: str,
-    why: str,
     templates: tuple[str, ...] = ("t/a",),
     offer_blocked: str | None = None,
+    why: Why | None = None,
 ) -> list[int]:
     """A customer message, analysed and drafted; returns its draft ids."""
-    recorded = store.record_inbound(
+    intake = store.take_in(
         InboundMessage(
             platform="web",
             conversation_id=who,
@@ -48,22 +47,27 @@ def message(
             platform_message_id=f"{who}-{at.timestamp()}",
         )
     )
-    store.save_analysis(recorded.message_pk, analysis(intent, sentiment))
+    reasons = why or Why(
+        intent=intent,
+        confidence=0.9,
+        sentiment=sentiment,
+        held_offer=HeldOffer(offer_blocked, intent=intent) if offer_blocked else None,
+    )
     drafts = [
         Draft(
             text="reply",
             template=name,
             promotional=False,
-            why=why,
+            why=reasons,
             rank=rank,
             offer_blocked=offer_blocked,
         )
         for rank, name in enumerate(templates, start=1)
     ]
-    saved = store.save_drafts(
-        conversation_pk=recorded.conversation_pk, message_pk=recorded.message_pk, drafts=drafts
+    saved = store.save_drafting(
+        intake.recorded, analysis=analysis(intent, sentiment), drafts=drafts
     )
-    return list(saved.draft_ids)
+    return list(saved.saved.draft_ids)
 
 
 def test_empty_store_has_nothing_to_show(store: Store) -> None:
@@ -83,7 +87,6 @@ def test_insights_count_what_customers_and_reviewers_did(store: Store) -> None:
         at=T0,
         intent="complaint",
         sentiment="negative",
-        why=NO_OFFER_UNHAPPY,
         templates=("en/complaint/a", "en/complaint/b"),
         offer_blocked="offer.unhappy",
     )
@@ -93,7 +96,6 @@ def test_insights_count_what_customers_and_reviewers_did(store: Store) -> None:
         at=late,
         intent="store_hours",
         sentiment="neutral",
-        why="store_hours 90% · neutral",
         templates=("en/store_hours/a",),
     )
     noah = message(
@@ -102,7 +104,8 @@ def test_insights_count_what_customers_and_reviewers_did(store: Store) -> None:
         at=T0 + timedelta(days=2),
         intent="complaint",
         sentiment="negative",
-        why="complaint 80% · negative · pas d'offre : client mécontent",
+        # The "why" says nothing of the offer: what is counted is the policy on the draft.
+        why=Why(intent="complaint", confidence=0.8, sentiment="negative"),
         templates=("en/complaint/a",),
         offer_blocked="offer.unhappy",
     )
@@ -112,7 +115,6 @@ def test_insights_count_what_customers_and_reviewers_did(store: Store) -> None:
         at=T0 - timedelta(days=40),
         intent="greeting",
         sentiment="positive",
-        why="greeting",
     )
     store.decide(lea[0], action=ReviewAction.SEND, reviewer="web:x", at=T0 + timedelta(seconds=30))
     store.decide(
@@ -156,7 +158,7 @@ def test_insights_count_what_customers_and_reviewers_did(store: Store) -> None:
     assert found.median_decision_by_intent == (("complaint", 315.0), ("store_hours", 90.0))
     # Drafts are created now, so the offer window must include now.
     offers = store.insights(since=now - timedelta(minutes=5), until=now + timedelta(minutes=5))
-    # Two messages (Léa with two drafts counts once, Noah's reason in French), one reason.
+    # Two messages (Léa with two drafts counts once, Noah's "why" silent on it), one reason.
     assert offers.offers_blocked == (("offer.unhappy", 2),)
 
 
@@ -168,7 +170,6 @@ def test_a_policy_this_version_does_not_know_counts_as_other(store: Store) -> No
         at=now,
         intent="pricing",
         sentiment="neutral",
-        why="x",
         offer_blocked="offer.moon_is_full",
     )
     message(
@@ -177,10 +178,9 @@ def test_a_policy_this_version_does_not_know_counts_as_other(store: Store) -> No
         at=now,
         intent="pricing",
         sentiment="neutral",
-        why="x",
         offer_blocked="offer.opted_out",
     )
-    message(store, who="c", at=now, intent="pricing", sentiment="neutral", why="x")
+    message(store, who="c", at=now, intent="pricing", sentiment="neutral")
     found = store.insights(since=now - timedelta(minutes=5), until=now + timedelta(minutes=5))
     assert found.offers_blocked == (("offer.opted_out", 1), ("other", 1))
 

@@ -8,70 +8,43 @@ customer received. The platform adapters have their own end-to-end tests against
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.app import Copilot
-from bot.channels.base import CardRef, DeliveryFailed, ReplyAddress
 from bot.config import AppConfig, Reviewers
 from bot.domain import DraftStatus, InboundMessage, ReviewAction
+from bot.drafting.replier import Replier, ReplyRequest
 from bot.nlp.analyser import Analyser
-from bot.review.cards import ReviewCard, ReviewerAction
+from bot.review.cards import CardRef, NoticeKind, ReviewCard, ReviewerAction
 from bot.review.desk import ReviewDesk
-from bot.review.outbox import Pacer
+from bot.review.fakes import MemoryChannel, MemorySurface
+from bot.review.outbox import OutboxSender, Pacer
+from bot.review.ports import DeliveryFailed
 from bot.store import Store
+from bot.wording import notice_text, status_line, summary_line
 from tests.waiting import wait_until
 
 REVIEWER = "U_REVIEWER"
-
-
-@dataclass
-class MemorySurface:
-    """A review chat that keeps every card it was shown, by message id."""
-
-    platform: str = "slack"
-    cards: dict[str, ReviewCard] = field(default_factory=dict)
-    posts: int = 0
-    refuse: bool = False
-
-    async def post_card(self, card: ReviewCard) -> CardRef:
-        if self.refuse:
-            raise DeliveryFailed("desk unavailable")
-        self.posts += 1
-        ref = CardRef(desk="slack", chat_id="C_DESK", message_id=f"{self.posts}.000")
-        self.cards[ref.message_id] = card
-        return ref
-
-    async def update_card(self, ref: CardRef, card: ReviewCard) -> None:
-        self.cards[ref.message_id] = card
-
-    def last(self) -> tuple[CardRef, ReviewCard]:
-        key = max(self.cards, key=float)
-        return CardRef(desk="slack", chat_id="C_DESK", message_id=key), self.cards[key]
-
-
-@dataclass
-class MemoryChannel:
-    """A customer platform that records what it delivered and can be told to fail first."""
-
-    platform: str = "telegram"
-    sent: list[tuple[ReplyAddress, str]] = field(default_factory=list)
-    failures: list[DeliveryFailed | Exception] = field(default_factory=list)
-
-    def pacing_key(self, address: ReplyAddress) -> str:
-        return address.conversation_id
-
-    async def send_reply(self, address: ReplyAddress, text: str) -> str | None:
-        if self.failures:
-            raise self.failures.pop(0)
-        self.sent.append((address, text))
-        return f"m{len(self.sent)}"
+ZONE = ZoneInfo("America/Toronto")
 
 
 def no_pacing() -> Pacer:
     return Pacer(per_chat={}, overall={})
+
+
+def last(surface: MemorySurface) -> tuple[CardRef, ReviewCard]:
+    """The newest card on ``surface`` and where it is."""
+    message_id = max(surface.cards, key=lambda m: int(m.removeprefix("card-")))
+    return CardRef(surface.platform, surface.chat_id, message_id), surface.cards[message_id]
+
+
+def make_desk(store: Store, config: AppConfig, analyser: Analyser) -> ReviewDesk:
+    outbox = OutboxSender(store=store, pacer=no_pacing())
+    return ReviewDesk(
+        config=config, store=store, replier=Replier(config, analyser=analyser), outbox=outbox
+    )
 
 
 @pytest.fixture
@@ -84,9 +57,7 @@ def desk_config(app_config: AppConfig) -> AppConfig:
 async def desk(
     store: Store, desk_config: AppConfig, analyser: Analyser
 ) -> AsyncIterator[ReviewDesk]:
-    copilot = Copilot(config=desk_config, store=store, analyser=analyser)
-    desk = ReviewDesk(config=desk_config, store=store, copilot=copilot)
-    desk.outbox._pacer = no_pacing()
+    desk = make_desk(store, desk_config, analyser)
     await desk.start()
     try:
         yield desk
@@ -97,15 +68,15 @@ async def desk(
 
 @pytest.fixture
 def surface(desk: ReviewDesk) -> MemorySurface:
-    surface = MemorySurface()
-    desk.attach_surface(surface)
+    surface = MemorySurface("slack", chat_id="C_DESK")
+    desk.add_surface(surface)
     return surface
 
 
 @pytest.fixture
 def channel(desk: ReviewDesk) -> MemoryChannel:
-    channel = MemoryChannel()
-    desk.attach_channel(channel)
+    channel = MemoryChannel("telegram")
+    desk.outbox.add_channel(channel)
     return channel
 
 
@@ -145,10 +116,10 @@ async def test_a_complaint_gets_a_card_and_the_approved_reply_reaches_the_custom
     )
     assert not outcome.duplicate
     assert len(outcome.refs) == 1
-    ref, card = surface.last()
+    ref, card = last(surface)
     assert card.intent == "complaint"
     assert not card.promotional
-    assert "88123" in card.summary
+    assert "88123" in summary_line(card.analysis)
     assert card.status is DraftStatus.PENDING
     assert card.customer_name == "Julie Tremblay"
     assert card.variants >= 1
@@ -158,17 +129,22 @@ async def test_a_complaint_gets_a_card_and_the_approved_reply_reaches_the_custom
     assert first.applied
     assert not second.applied
     assert second.notice is not None
-    assert f"slack:{REVIEWER}" in second.notice
+    assert second.notice.kind is NoticeKind.NOT_PENDING
+    assert second.notice.refusal is not None
+    assert second.notice.refusal.status is DraftStatus.SENT
+    assert second.notice.refusal.by == "Léa"  # the name of who sent it, not the platform id
+    assert "Léa" in notice_text(second.notice, ZONE)
     await wait_until(lambda: len(channel.sent) == 1)
-    address, text = channel.sent[0]
+    address, text = channel.sent[0].address, channel.sent[0].text
     assert text == card.draft_text
     assert address.conversation_id == "42"
     assert address.reply_to_message_id == "7"
     shown = surface.cards[ref.message_id]
     assert shown.decided
     assert shown.status is DraftStatus.SENT
-    assert shown.status_line is not None
-    assert "Léa" in shown.status_line
+    line = status_line(shown, ZONE)
+    assert line is not None
+    assert "Léa" in line
     # The outbox row is closed: nothing is left that could send it again.
     await wait_until(lambda: desk.store.outbox_counts() == {"delivered": 1})
     assert len(channel.sent) == 1
@@ -182,18 +158,19 @@ async def test_the_same_event_three_times_is_one_card(
         for _ in range(3)
     ]
     assert [o.duplicate for o in outcomes] == [False, True, True]
-    assert surface.posts == 1
+    assert len(surface.cards) == 1
 
 
 async def test_someone_not_on_the_list_cannot_act(
     desk: ReviewDesk, surface: MemorySurface, channel: MemoryChannel
 ) -> None:
     await desk.receive(says("Hi, is the espresso machine in stock?"), event_id="e1")
-    _, card = surface.last()
+    _, card = last(surface)
     outcome = await desk.act(click(ReviewAction.SEND, card, who="U_STRANGER"))
     assert not outcome.applied
-    assert outcome.notice
-    assert "reviewers" in outcome.notice
+    assert outcome.notice is not None
+    assert outcome.notice.kind is NoticeKind.NOT_REVIEWER
+    assert "reviewers" in notice_text(outcome.notice, ZONE)
     assert (await desk.card_for_draft(card.draft_id)).status is DraftStatus.PENDING  # type: ignore[union-attr]
     assert desk.store.outbox_counts() == {}  # nothing was queued, so nothing can be sent
     assert channel.sent == []
@@ -203,22 +180,23 @@ async def test_edit_sends_the_reviewers_text_and_discard_sends_nothing(
     desk: ReviewDesk, surface: MemorySurface, channel: MemoryChannel
 ) -> None:
     await desk.receive(says("I was charged twice for order 8812", customer="1"), event_id="a")
-    _, edited = surface.last()
+    _, edited = last(surface)
     await desk.receive(says("bonjour", customer="2"), event_id="b")
-    _, dropped = surface.last()
+    _, dropped = last(surface)
     assert (
         await desk.act(click(ReviewAction.EDIT, edited, edited_text="Refund done, sorry!"))
     ).applied
     assert (await desk.act(click(ReviewAction.DISCARD, dropped))).applied
     await wait_until(lambda: len(channel.sent) == 1)
-    assert channel.sent[0][1] == "Refund done, sorry!"
+    assert channel.sent[0].text == "Refund done, sorry!"
     assert (await desk.card_for_draft(dropped.draft_id)).status is DraftStatus.DISCARDED  # type: ignore[union-attr]
 
 
 async def test_another_version_then_fix_intent(desk: ReviewDesk, surface: MemorySurface) -> None:
     await desk.receive(says("Merci beaucoup, super service!"), event_id="t")
-    ref, card = surface.last()
+    ref, card = last(surface)
     assert card.variants >= 2
+    assert card.versions[0].draft_id == card.draft_id
     outcome = await desk.act(click(ReviewAction.VARIANT, card))
     assert outcome.applied
     assert outcome.card is not None
@@ -232,24 +210,25 @@ async def test_another_version_then_fix_intent(desk: ReviewDesk, surface: Memory
     assert fixed.card.intent == "complaint"
     assert not fixed.card.promotional
     assert surface.cards[ref.message_id].intent == "complaint"
-    assert surface.posts == 1  # the same card, updated in place
+    assert len(surface.cards) == 1  # the same card, updated in place
     bad = await desk.act(click(ReviewAction.FIX_INTENT, fixed.card, intent="nonsense"))
     assert not bad.applied
-    assert bad.notice
-    assert "nonsense" in bad.notice
+    assert bad.notice is not None
+    assert bad.notice.kind is NoticeKind.UNKNOWN_INTENT
+    assert "nonsense" in notice_text(bad.notice, ZONE)
 
 
 async def test_a_new_message_supersedes_the_pending_card(
     desk: ReviewDesk, surface: MemorySurface
 ) -> None:
     await desk.receive(says("Bonjour", message_id="1"), event_id="m1")
-    old_ref, old = surface.last()
+    old_ref, old = last(surface)
     await desk.receive(says("ma commande 4471 n'est pas arrivée", message_id="2"), event_id="m2")
-    new_ref, new = surface.last()
+    new_ref, new = last(surface)
     assert new_ref != old_ref
     assert new.intent == "order_status"
     assert surface.cards[old_ref.message_id].status is DraftStatus.SUPERSEDED
-    assert surface.cards[old_ref.message_id].status_line
+    assert status_line(surface.cards[old_ref.message_id], ZONE)
     refused = await desk.act(click(ReviewAction.SEND, old))
     assert not refused.applied
 
@@ -261,31 +240,30 @@ async def test_an_edited_message_updates_its_card_in_place(
     await desk.receive(
         says("bonjour, ma commande 7781 est en retard", message_id="9"), event_id="v2"
     )
-    assert surface.posts == 1
-    _, card = surface.last()
+    assert len(surface.cards) == 1
+    _, card = last(surface)
     assert card.intent == "order_status"
-    assert "7781" in card.summary
+    assert "7781" in summary_line(card.analysis)
 
 
 async def test_a_429_is_retried_when_the_platform_says_and_delivered_once(
     desk: ReviewDesk, surface: MemorySurface, channel: MemoryChannel
 ) -> None:
-    channel.failures = [DeliveryFailed("Too Many Requests", retry_after=0.3), RuntimeError("502")]
+    channel.fail_next(DeliveryFailed("Too Many Requests", retry_after=0.3), RuntimeError("502"))
     desk.outbox._max_backoff = 0.2
     await desk.receive(says("where is my order 1234?"), event_id="r")
-    _, card = surface.last()
+    _, card = last(surface)
     assert (await desk.act(click(ReviewAction.SEND, card))).applied
     await wait_until(lambda: desk.store.outbox_counts() == {"delivered": 1})
     assert len(channel.sent) == 1
-    assert channel.failures == []
 
 
 async def test_a_permanent_refusal_is_recorded_not_retried(
     desk: ReviewDesk, surface: MemorySurface, channel: MemoryChannel, store: Store
 ) -> None:
-    channel.failures = [DeliveryFailed("chat not found", permanent=True)]
+    channel.fail_next(DeliveryFailed("chat not found", permanent=True))
     await desk.receive(says("hello"), event_id="p")
-    _, card = surface.last()
+    _, card = last(surface)
     result = await desk.act(click(ReviewAction.SEND, card))
     assert result.applied
     await wait_until(lambda: store.outbox_counts().get("failed") == 1)
@@ -295,23 +273,21 @@ async def test_a_permanent_refusal_is_recorded_not_retried(
 async def test_replies_approved_before_a_stop_are_delivered_after_the_restart(
     store: Store, desk_config: AppConfig, analyser: Analyser
 ) -> None:
-    copilot = Copilot(config=desk_config, store=store, analyser=analyser)
-    first = ReviewDesk(config=desk_config, store=store, copilot=copilot)
-    surface = MemorySurface()
-    first.attach_surface(surface)  # no customer channel: the reply cannot go out yet
+    first = make_desk(store, desk_config, analyser)
+    surface = MemorySurface("slack", chat_id="C_DESK")
+    first.add_surface(surface)  # no customer channel: the reply cannot go out yet
     await first.receive(says("my order 5555 never came"), event_id="k")
-    _, card = surface.last()
+    _, card = last(surface)
     assert (await first.act(click(ReviewAction.SEND, card))).applied
     first.close()  # stopped without ever starting its sender: as if killed
 
-    second = ReviewDesk(config=desk_config, store=store, copilot=copilot)
-    channel = MemoryChannel()
-    second.attach_channel(channel)
-    second.outbox._pacer = no_pacing()
+    second = make_desk(store, desk_config, analyser)
+    channel = MemoryChannel("telegram")
+    second.outbox.add_channel(channel)
     await second.start()
     try:
         await wait_until(lambda: len(channel.sent) == 1)
-        assert channel.sent[0][1] == card.draft_text
+        assert channel.sent[0].text == card.draft_text
     finally:
         await second.stop()
         second.close()
@@ -321,7 +297,7 @@ async def test_a_lease_left_by_a_dead_sender_is_taken_over(
     desk: ReviewDesk, surface: MemorySurface, store: Store
 ) -> None:
     await desk.receive(says("hello, order 9090?"), event_id="l")
-    _, card = surface.last()
+    _, card = last(surface)
     await desk.stop()  # nobody sends while the test takes the row like a sender that then dies
     assert (await desk.act(click(ReviewAction.SEND, card))).applied
     taken = store.claim_outbox(lease=timedelta(seconds=60))
@@ -336,29 +312,29 @@ async def test_a_lease_left_by_a_dead_sender_is_taken_over(
 async def test_a_desk_that_refused_the_card_gets_it_from_the_sweep(
     desk: ReviewDesk, surface: MemorySurface
 ) -> None:
-    surface.refuse = True
+    surface.fail_next(DeliveryFailed("desk unavailable"))
     outcome = await desk.receive(says("bonjour, vous livrez en Belgique?"), event_id="s")
     assert outcome.refs == ()
-    assert surface.posts == 0
-    surface.refuse = False
+    assert surface.cards == {}
     assert await desk.sweep() == 0  # it may still be on its way: not yet
     assert await desk.sweep(now=datetime.now(UTC) + timedelta(minutes=2)) == 1
-    assert surface.posts == 1
+    assert len(surface.cards) == 1
 
 
 async def test_a_draft_nobody_decided_on_expires_and_its_card_says_so(
     desk: ReviewDesk, surface: MemorySurface
 ) -> None:
     await desk.receive(says("bonjour, vous ouvrez à quelle heure?"), event_id="x")
-    ref, card = surface.last()
+    ref, card = last(surface)
     assert await desk.sweep() == 0  # young drafts stay
     later = datetime.now(UTC) + timedelta(hours=desk.config.review.expire_after_hours + 1)
     assert await desk.sweep(now=later) == 1
     expired = surface.cards[ref.message_id]
     assert expired.status is DraftStatus.EXPIRED
     assert expired.decided
-    assert expired.status_line
-    assert "Expired" in expired.status_line
+    line = status_line(expired, ZONE)
+    assert line is not None
+    assert "Expired" in line
     assert not (await desk.act(click(ReviewAction.SEND, card))).applied
 
 
@@ -368,16 +344,16 @@ async def test_messages_a_crash_left_undrafted_get_their_cards_and_one_bad_one_b
     # As if the process died between storing the messages and drafting them.
     desk.store.take_in(says("cette phrase fait planter le brouillon", customer="7"))
     desk.store.take_in(says("bonjour, où est ma commande 6612?", customer="8"))
-    drafting = desk.copilot.draft_for
+    reply = desk.replier.reply
 
-    def fragile(message: InboundMessage, *args: object, **kwargs: object) -> object:
-        if "planter" in message.text:
+    def fragile(request: ReplyRequest, **kwargs: object) -> object:
+        if "planter" in request.text:
             raise RuntimeError("a bug in drafting")
-        return drafting(message, *args, **kwargs)  # type: ignore[arg-type]
+        return reply(request, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(desk.copilot, "draft_for", fragile)
+    monkeypatch.setattr(desk.replier, "reply", fragile)
     assert await desk.sweep() == 0  # too young: they may still be drafting elsewhere
     assert await desk.sweep(now=datetime.now(UTC) + timedelta(minutes=2)) == 1
-    _, card = surface.last()
+    _, card = last(surface)
     assert card.intent == "order_status"
-    assert "6612" in card.summary
+    assert "6612" in summary_line(card.analysis)

@@ -15,33 +15,60 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, func, inspect, make_url, select, text
+from sqlalchemy import (
+    Engine,
+    create_engine,
+    func,
+    insert,
+    inspect,
+    make_url,
+    select,
+    text,
+    update,
+)
 
 from bot.domain import (
     Analysis,
+    CustomerProfile,
     Draft,
     DraftStatus,
     Entity,
+    HandoffReason,
+    HeldOffer,
     InboundMessage,
     IntentScore,
+    Refusal,
     ReviewAction,
+    Why,
 )
 from bot.errors import StoreError
-from bot.store import Store, StoredDraft, alembic_config
+from bot.store import RecordedMessage, Store, StoredDraft, alembic_config
 from bot.store.migrate import upgrade
-from bot.store.models import AnalysisRow, Base, DecisionRow, MessageRow
+from bot.store.models import (
+    AnalysisRow,
+    Base,
+    CustomerRow,
+    DecisionRow,
+    DraftRow,
+    MessageRow,
+    OutboxRow,
+)
 
 T0 = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
 TABLES = {
     "analyses",
+    "card_posts",
     "conversations",
     "customers",
     "decisions",
     "drafts",
     "intent_corrections",
     "messages",
+    "outbox",
     "processed_events",
+    "review_cards",
 }
+LEASE = timedelta(minutes=5)
 
 
 def inbound(text: str = "Bonjour", **overrides: Any) -> InboundMessage:
@@ -69,11 +96,34 @@ def analysis(intent: str, confidence: float = 0.9) -> Analysis:
     )
 
 
+def why(intent: str = "greeting", **more: Any) -> Why:
+    return Why(intent=intent, confidence=0.9, sentiment="neutral", **more)
+
+
 def drafts(*texts: str, promotional: bool = False) -> list[Draft]:
     return [
-        Draft(text=t, template=f"t{i}", promotional=promotional, why="because", rank=i)
+        Draft(
+            text=t,
+            template=f"t{i}",
+            promotional=promotional,
+            why=why(promotional=promotional),
+            rank=i,
+        )
         for i, t in enumerate(texts, start=1)
     ]
+
+
+def as_draft(stored: StoredDraft) -> Draft:
+    """The domain ``Draft`` a stored one was saved from."""
+    return Draft(
+        text=stored.text,
+        template=stored.template,
+        promotional=stored.promotional,
+        why=stored.why,
+        rank=stored.rank,
+        language=stored.language,
+        offer_blocked=stored.offer_blocked,
+    )
 
 
 @pytest.fixture
@@ -93,16 +143,78 @@ def count(engine: Engine, model: type[Base], *where: Any) -> int:
         return int(conn.execute(select(func.count()).select_from(model).where(*where)).scalar_one())
 
 
+def take_in(store: Store, message: InboundMessage | None = None) -> RecordedMessage:
+    return store.take_in(message or inbound()).recorded
+
+
+def profile_of(store: Store, recorded: RecordedMessage) -> CustomerProfile:
+    return store.intake_of(recorded).profile
+
+
+def pending_ids(store: Store, conversation_pk: int) -> list[int]:
+    """Drafts of a conversation waiting for a reviewer: newest message, then best rank, first."""
+    with store._engine.connect() as conn:
+        return [
+            int(pk)
+            for pk in conn.execute(
+                select(DraftRow.id)
+                .where(DraftRow.conversation_id == conversation_pk, DraftRow.status == "pending")
+                .order_by(DraftRow.message_id.desc(), DraftRow.rank, DraftRow.id)
+            ).scalars()
+        ]
+
+
+def outbound_texts(store: Store, conversation_pk: int) -> list[str]:
+    """The replies stored as gone out in a conversation, oldest first."""
+    with store._engine.connect() as conn:
+        return list(
+            conn.execute(
+                select(MessageRow.text)
+                .where(
+                    MessageRow.conversation_id == conversation_pk,
+                    MessageRow.direction == "outbound",
+                )
+                .order_by(MessageRow.id)
+            ).scalars()
+        )
+
+
+def outbox_row(store: Store, outbox_id: int) -> Any:
+    with store._engine.connect() as conn:
+        return conn.execute(
+            select(
+                OutboxRow.draft_id,
+                OutboxRow.text,
+                OutboxRow.status,
+                OutboxRow.attempts,
+                OutboxRow.last_error,
+                OutboxRow.platform_message_id,
+            ).where(OutboxRow.id == outbox_id)
+        ).one()
+
+
 def conversation_with_drafts(
     store: Store, *texts: str, promotional: bool = False
-) -> tuple[int, int, list[int]]:
-    recorded = store.record_inbound(inbound())
-    saved = store.save_drafts(
-        conversation_pk=recorded.conversation_pk,
-        message_pk=recorded.message_pk,
-        drafts=drafts(*texts, promotional=promotional),
+) -> tuple[RecordedMessage, list[int]]:
+    recorded = take_in(store)
+    saved = store.save_drafting(
+        recorded, analysis=analysis("greeting"), drafts=drafts(*texts, promotional=promotional)
     )
-    return recorded.customer_pk, recorded.conversation_pk, list(saved.draft_ids)
+    return recorded, list(saved.saved.draft_ids)
+
+
+def deliver(store: Store, outbox_id: int, *, platform_message_id: str | None = None) -> bool:
+    """Do what the outbox sender does for one queued reply: claim it, then mark it delivered."""
+    assert outbox_id in [item.id for item in store.claim_outbox(lease=LEASE)]
+    return store.mark_delivered(outbox_id, platform_message_id=platform_message_id)
+
+
+def send_reply(store: Store, recorded: RecordedMessage, reply: str) -> None:
+    """Draft ``reply`` for a message, send it and deliver it."""
+    saved = store.save_drafting(recorded, analysis=analysis("greeting"), drafts=drafts(reply))
+    sent = store.decide(saved.saved.draft_ids[0], action=ReviewAction.SEND, reviewer="console")
+    assert sent.outbox_id is not None
+    assert deliver(store, sent.outbox_id)
 
 
 def run_together(*calls: Callable[[], Any]) -> list[Any]:
@@ -139,7 +251,7 @@ def test_migrations_from_empty_match_the_models(engine: Engine) -> None:
         context = MigrationContext.configure(conn, opts={"compare_type": True})
         assert compare_metadata(context, Base.metadata) == []
         head = ScriptDirectory.from_config(alembic_config()).get_current_head()
-        assert context.get_current_revision() == head == "0002"
+        assert context.get_current_revision() == head == "0003"
 
 
 def test_migrations_downgrade_to_base_and_up_again(engine: Engine) -> None:
@@ -158,18 +270,19 @@ def test_migrations_downgrade_to_base_and_up_again(engine: Engine) -> None:
 
 def test_open_migrates_once_and_reopens(store_url: str) -> None:
     with Store.open(store_url) as first:
-        recorded = first.record_inbound(inbound())
+        recorded = take_in(first)
     with Store.open(store_url) as second:
-        assert second.profile(recorded.customer_pk).name == "Camille"
+        assert profile_of(second, recorded).name == "Camille"
 
 
 # -- customers, conversations, messages ----------------------------------------------------------
 
 
-def test_record_inbound_creates_customer_and_conversation(store: Store, engine: Engine) -> None:
-    recorded = store.record_inbound(inbound("Bonjour", platform_message_id="1"))
-    assert not recorded.edited
-    profile = store.profile(recorded.customer_pk, conversation_pk=recorded.conversation_pk)
+def test_take_in_creates_customer_and_conversation(store: Store, engine: Engine) -> None:
+    intake = store.take_in(inbound("Bonjour", platform_message_id="1"))
+    assert not intake.recorded.edited
+    assert not intake.answers_earlier
+    profile = intake.profile
     assert profile.customer_id == "111"
     assert profile.name == "Camille"
     assert profile.language is None
@@ -178,14 +291,14 @@ def test_record_inbound_creates_customer_and_conversation(store: Store, engine: 
     assert profile.past_intents == ()
     assert not profile.greeted
     assert profile.earlier_messages == ()
+    assert store.intake_of(intake.recorded) == intake
     assert count(engine, MessageRow) == 1
 
 
 def test_second_message_reuses_customer_and_conversation(store: Store, engine: Engine) -> None:
-    first = store.record_inbound(inbound("Bonjour", platform_message_id="1"))
-    second = store.record_inbound(
-        inbound("Vous êtes là ?", platform_message_id="2", customer_name=None)
-    )
+    first = take_in(store, inbound("Bonjour", platform_message_id="1"))
+    nameless = store.take_in(inbound("Vous êtes là ?", platform_message_id="2", customer_name=None))
+    second = nameless.recorded
     assert (second.customer_pk, second.conversation_pk) == (
         first.customer_pk,
         first.conversation_pk,
@@ -193,23 +306,20 @@ def test_second_message_reuses_customer_and_conversation(store: Store, engine: E
     assert second.message_pk != first.message_pk
     assert not second.edited
     # A message without a name keeps the known one; a new name replaces it.
-    assert store.profile(first.customer_pk).name == "Camille"
-    store.record_inbound(inbound("Re", platform_message_id="3", customer_name="Camille D."))
-    assert store.profile(first.customer_pk).name == "Camille D."
+    assert nameless.profile.name == "Camille"
+    renamed = store.take_in(inbound("Re", platform_message_id="3", customer_name="Camille D."))
+    assert renamed.profile.name == "Camille D."
+    assert profile_of(store, first).name == "Camille D."
     assert count(engine, MessageRow) == 3
 
 
 def test_threads_and_platforms_keep_conversations_apart(store: Store) -> None:
-    plain = store.record_inbound(inbound(platform="slack", conversation_id="C1"))
-    thread_a = store.record_inbound(
-        inbound(platform="slack", conversation_id="C1", thread_id="1.1")
-    )
-    thread_b = store.record_inbound(
-        inbound(platform="slack", conversation_id="C1", thread_id="2.2")
-    )
-    again = store.record_inbound(inbound(platform="slack", conversation_id="C1", thread_id="1.1"))
-    no_thread_again = store.record_inbound(inbound(platform="slack", conversation_id="C1"))
-    telegram = store.record_inbound(inbound(platform="telegram", conversation_id="C1"))
+    plain = take_in(store, inbound(platform="slack", conversation_id="C1"))
+    thread_a = take_in(store, inbound(platform="slack", conversation_id="C1", thread_id="1.1"))
+    thread_b = take_in(store, inbound(platform="slack", conversation_id="C1", thread_id="2.2"))
+    again = take_in(store, inbound(platform="slack", conversation_id="C1", thread_id="1.1"))
+    no_thread_again = take_in(store, inbound(platform="slack", conversation_id="C1"))
+    telegram = take_in(store, inbound(platform="telegram", conversation_id="C1"))
     conversations = {plain.conversation_pk, thread_a.conversation_pk, thread_b.conversation_pk}
     assert len(conversations) == 3
     assert again.conversation_pk == thread_a.conversation_pk
@@ -220,11 +330,11 @@ def test_threads_and_platforms_keep_conversations_apart(store: Store) -> None:
 
 
 def test_edited_message_updates_instead_of_inserting(store: Store, engine: Engine) -> None:
-    original = store.record_inbound(inbound("Je veux un moka", platform_message_id="42"))
-    store.record_inbound(inbound("Et un latte", platform_message_id="43"))
-    edited = store.record_inbound(inbound("Je veux deux mokas", platform_message_id="42"))
-    assert edited.edited
-    assert edited.message_pk == original.message_pk
+    original = take_in(store, inbound("Je veux un moka", platform_message_id="42"))
+    take_in(store, inbound("Et un latte", platform_message_id="43"))
+    edit = store.take_in(inbound("Je veux deux mokas", platform_message_id="42"))
+    assert edit.recorded.edited
+    assert edit.recorded.message_pk == original.message_pk
     assert count(engine, MessageRow) == 2
     with engine.connect() as conn:
         row = conn.execute(
@@ -234,56 +344,103 @@ def test_edited_message_updates_instead_of_inserting(store: Store, engine: Engin
         ).one()
     assert row.text == "Je veux deux mokas"
     assert row.edited_at is not None
-    profile = store.profile(original.customer_pk, conversation_pk=original.conversation_pk)
-    assert profile.earlier_messages == ("Je veux deux mokas",)
+    assert edit.profile.earlier_messages == ("Je veux deux mokas",)
 
 
 def test_messages_without_platform_id_are_never_merged(store: Store, engine: Engine) -> None:
-    first = store.record_inbound(inbound("Salut"))
-    second = store.record_inbound(inbound("Salut"))
+    first = take_in(store, inbound("Salut"))
+    second = take_in(store, inbound("Salut"))
     assert first.message_pk != second.message_pk
     assert not second.edited
     assert count(engine, MessageRow) == 2
 
 
-def test_record_outbound_is_idempotent_per_platform_message(store: Store, engine: Engine) -> None:
-    recorded = store.record_inbound(inbound())
-    first = store.record_outbound(
-        recorded.conversation_pk, text="Bonjour !", platform_message_id="9"
+def test_a_delivered_reply_is_recorded_once_as_an_outbound_message(store: Store) -> None:
+    recorded, ids = conversation_with_drafts(store, "Bonjour !")
+    sent = store.decide(ids[0], action=ReviewAction.SEND, reviewer="console")
+    assert sent.outbox_id is not None
+    assert store.outbox_counts() == {"pending": 1}
+    assert outbound_texts(store, recorded.conversation_pk) == []
+
+    assert deliver(store, sent.outbox_id, platform_message_id="9")
+    # A retried delivery of the same reply stores nothing more.
+    assert not store.mark_delivered(sent.outbox_id, platform_message_id="9")
+    assert outbound_texts(store, recorded.conversation_pk) == ["Bonjour !"]
+    row = outbox_row(store, sent.outbox_id)
+    assert (row.draft_id, row.status, row.attempts, row.platform_message_id) == (
+        ids[0],
+        "delivered",
+        1,
+        "9",
     )
-    again = store.record_outbound(
-        recorded.conversation_pk, text="Bonjour !", platform_message_id="9"
-    )
-    other = store.record_outbound(recorded.conversation_pk, text="Autre", at=T0)
-    assert first == again != other
-    assert count(engine, MessageRow, MessageRow.direction == "outbound") == 2
-    with pytest.raises(LookupError):
-        store.record_outbound(999_999, text="nobody")
+    assert store.outbox_counts() == {"delivered": 1}
+    assert store.next_outbox_due() is None
+    assert not store.mark_delivered(999_999, platform_message_id=None)
+
+
+def test_outbox_retries_and_failures_are_kept_on_the_row(store: Store) -> None:
+    recorded, ids = conversation_with_drafts(store, "A")
+    queued = store.decide(ids[0], action=ReviewAction.SEND, reviewer="console", at=T0)
+    assert queued.outbox_id is not None
+    assert store.next_outbox_due() == T0
+
+    claimed = store.claim_outbox(now=T0, lease=LEASE)
+    assert [(item.id, item.status, item.attempts, item.text) for item in claimed] == [
+        (queued.outbox_id, "sending", 1, "A")
+    ]
+    # Leased: nobody else takes it until the lease runs out.
+    assert store.claim_outbox(now=T0 + timedelta(minutes=1), lease=LEASE) == []
+    store.retry_outbox(queued.outbox_id, at=T0 + timedelta(minutes=2), error="HTTP 502")
+    row = outbox_row(store, queued.outbox_id)
+    assert (row.status, row.attempts, row.last_error) == ("pending", 1, "HTTP 502")
+    assert store.next_outbox_due() == T0 + timedelta(minutes=2)
+
+    again = store.claim_outbox(now=T0 + timedelta(minutes=2), lease=LEASE)
+    assert [item.attempts for item in again] == [2]
+    store.fail_outbox(queued.outbox_id, error="chat not found")
+    row = outbox_row(store, queued.outbox_id)
+    assert (row.status, row.attempts, row.last_error) == ("failed", 2, "chat not found")
+    assert store.outbox_counts() == {"failed": 1}
+    assert not store.mark_delivered(queued.outbox_id, platform_message_id="1")
+    assert outbound_texts(store, recorded.conversation_pk) == []
 
 
 # -- profile ---------------------------------------------------------------------------------------
 
 
 def test_profile_greeted_only_once_a_reply_went_out(store: Store) -> None:
-    customer, conversation, ids = conversation_with_drafts(store, "Bonjour !", "Salut !")
-    assert not store.profile(customer, conversation_pk=conversation).greeted
+    recorded, ids = conversation_with_drafts(store, "Bonjour !", "Salut !")
+    assert not profile_of(store, recorded).greeted
     store.decide(ids[1], action=ReviewAction.DISCARD, reviewer="console")
-    assert not store.profile(customer, conversation_pk=conversation).greeted
+    assert not profile_of(store, recorded).greeted
     store.decide(ids[0], action=ReviewAction.SEND, reviewer="console")
-    assert store.profile(customer, conversation_pk=conversation).greeted
-    # Without a conversation there is nothing to have been greeted in.
-    assert not store.profile(customer).greeted
+    assert profile_of(store, recorded).greeted
+    # Greeted in one conversation is not greeted in another one of the same customer.
+    elsewhere = take_in(store, inbound(conversation_id="chat-2"))
+    assert elsewhere.customer_pk == recorded.customer_pk
+    assert not profile_of(store, elsewhere).greeted
 
 
-def test_profile_greeted_after_an_edited_draft_or_an_outbound_message(store: Store) -> None:
-    customer, conversation, ids = conversation_with_drafts(store, "Bonjour !")
+def test_profile_greeted_after_an_edited_draft_or_an_outbound_message(
+    store: Store, engine: Engine
+) -> None:
+    recorded, ids = conversation_with_drafts(store, "Bonjour !")
     store.decide(ids[0], action=ReviewAction.EDIT, reviewer="console", edited_text="Bonsoir !")
-    assert store.profile(customer, conversation_pk=conversation).greeted
+    assert profile_of(store, recorded).greeted
 
-    other = store.record_inbound(inbound(conversation_id="chat-2"))
-    assert not store.profile(other.customer_pk, conversation_pk=other.conversation_pk).greeted
-    store.record_outbound(other.conversation_pk, text="Bonjour")
-    assert store.profile(other.customer_pk, conversation_pk=other.conversation_pk).greeted
+    other = take_in(store, inbound(conversation_id="chat-2"))
+    assert not profile_of(store, other).greeted
+    # A reply stored as gone out with no draft behind it (as an earlier Réplique recorded them).
+    with engine.begin() as conn:
+        conn.execute(
+            insert(MessageRow).values(
+                conversation_id=other.conversation_pk,
+                direction="outbound",
+                text="Bonjour",
+                received_at=T0,
+            )
+        )
+    assert profile_of(store, other).greeted
 
 
 def test_profile_earlier_messages_oldest_first_without_the_newest(store: Store) -> None:
@@ -291,25 +448,21 @@ def test_profile_earlier_messages_oldest_first_without_the_newest(store: Store) 
     recorded = None
     # Delivered out of order: the store orders by received_at, not by arrival.
     for i in [0, 2, 1, 3, 4, 5, 7, 6]:
-        recorded = store.record_inbound(
-            inbound(texts[i], received_at=T0 + timedelta(minutes=i), platform_message_id=str(i))
+        recorded = take_in(
+            store,
+            inbound(texts[i], received_at=T0 + timedelta(minutes=i), platform_message_id=str(i)),
         )
     assert recorded is not None
-    store.record_outbound(recorded.conversation_pk, text="a reply is not a customer message")
-    profile = store.profile(recorded.customer_pk, conversation_pk=recorded.conversation_pk)
-    assert profile.earlier_messages == (
+    send_reply(store, recorded, "a reply is not a customer message")
+    assert outbound_texts(store, recorded.conversation_pk) == ["a reply is not a customer message"]
+    # The last five before the newest.
+    assert profile_of(store, recorded).earlier_messages == (
         "message 2",
         "message 3",
         "message 4",
         "message 5",
         "message 6",
     )
-    short = store.profile(recorded.customer_pk, conversation_pk=recorded.conversation_pk, history=2)
-    assert short.earlier_messages == ("message 5", "message 6")
-    none = store.profile(recorded.customer_pk, conversation_pk=recorded.conversation_pk, history=0)
-    assert none.earlier_messages == ()
-    with pytest.raises(ValueError, match="history"):
-        store.profile(recorded.customer_pk, history=-1)
 
 
 def test_profile_past_intents_newest_first_distinct_at_most_ten(store: Store) -> None:
@@ -317,34 +470,36 @@ def test_profile_past_intents_newest_first_distinct_at_most_ten(store: Store) ->
     customer = 0
     for minute, intent in enumerate(intents):
         # Two conversations of the same customer: past intents span both.
-        recorded = store.record_inbound(
+        recorded = take_in(
+            store,
             inbound(
                 intent,
                 conversation_id=f"chat-{minute % 2}",
                 received_at=T0 + timedelta(minutes=minute),
-            )
+            ),
         )
-        store.save_analysis(recorded.message_pk, analysis(intent))
+        store.save_drafting(recorded, analysis=analysis(intent), drafts=[])
         customer = recorded.customer_pk
-    unanalysed = store.record_inbound(inbound("no analysis", received_at=T0 + timedelta(hours=1)))
+    unanalysed = take_in(store, inbound("no analysis", received_at=T0 + timedelta(hours=1)))
     assert unanalysed.customer_pk == customer
-    someone_else = store.record_inbound(inbound(customer_id="222", conversation_id="chat-9"))
-    store.save_analysis(someone_else.message_pk, analysis("complaint"))
+    someone_else = take_in(store, inbound(customer_id="222", conversation_id="chat-9"))
+    store.save_drafting(someone_else, analysis=analysis("complaint"), drafts=[])
 
-    past = store.profile(customer).past_intents
+    past = profile_of(store, unanalysed).past_intents
     assert past == ("pricing", *[f"intent_{i}" for i in range(10, 1, -1)])
     assert len(past) == 10
 
 
 def test_profile_of_unknown_customer_raises(store: Store) -> None:
+    nobody = RecordedMessage(customer_pk=424242, conversation_pk=1, message_pk=1, edited=False)
     with pytest.raises(LookupError, match="No customer 424242"):
-        store.profile(424242)
+        store.intake_of(nobody)
 
 
-def test_save_analysis_upserts_by_message(store: Store, engine: Engine) -> None:
-    recorded = store.record_inbound(inbound())
-    store.save_analysis(recorded.message_pk, analysis("pricing", 0.4))
-    store.save_analysis(recorded.message_pk, analysis("purchase_intent", 0.8))
+def test_save_drafting_upserts_the_analysis_by_message(store: Store, engine: Engine) -> None:
+    recorded = take_in(store)
+    store.save_drafting(recorded, analysis=analysis("pricing", 0.4), drafts=[])
+    store.save_drafting(recorded, analysis=analysis("purchase_intent", 0.8), drafts=[])
     assert count(engine, AnalysisRow) == 1
     with engine.connect() as conn:
         row = conn.execute(select(AnalysisRow)).one()
@@ -352,69 +507,139 @@ def test_save_analysis_upserts_by_message(store: Store, engine: Engine) -> None:
     assert row.payload["intent"] == {"name": "purchase_intent", "confidence": 0.8}
     assert row.payload["entities"][0]["value"] == "Moka"
     assert row.payload["formality"] == "vous"
-    assert store.profile(recorded.customer_pk).past_intents == ("purchase_intent",)
-    with pytest.raises(LookupError):
-        store.save_analysis(999_999, analysis("pricing"))
+    assert profile_of(store, recorded).past_intents == ("purchase_intent",)
+
+
+def test_an_analysis_round_trips_through_the_review_card(store: Store) -> None:
+    recorded = take_in(store, inbound("Où en est ma commande #1234 ? Livrée demain ?"))
+    understood = Analysis(
+        language="fr",
+        language_confidence=0.97,
+        intent=IntentScore("other", 0.41),
+        alternatives=(IntentScore("order_status", 0.41), IntentScore("complaint", 0.2)),
+        sentiment="negative",
+        sentiment_confidence=0.66,
+        entities=(
+            Entity("ORDER_NUMBER", "#1234", 24, 29, value="1234"),
+            Entity("DATE", "demain", 39, 45, value="2024-05-02"),
+            Entity("PRODUCT", "moka", 0, 4),
+        ),
+        formality="tu",
+        is_question=True,
+        is_urgent=True,
+        handoff_reason=HandoffReason(
+            "unsure", intent="order_status", confidence=0.41, threshold=0.6
+        ),
+        predicted_intent=IntentScore("order_status", 0.41),
+    )
+    made = drafts("A", "B")
+    saved = store.save_drafting(recorded, analysis=understood, drafts=made)
+    assert saved.card is not None
+    assert not saved.card_was_posted
+    assert saved.superseded_cards == ()
+    for card in (saved.card, store.card_view(saved.card.card_id)):
+        assert card is not None
+        assert card.analysis == understood
+        assert card.analysis.handoff
+        assert card.message_pk == recorded.message_pk
+        assert card.draft.id == saved.saved.draft_ids[0]
+        assert card.sibling_ids == saved.saved.draft_ids
+        assert [as_draft(s) for s in card.siblings] == made
+    # What Réplique can draft on its own reads back with no hand-off reason.
+    plain = take_in(store, inbound("Un moka", conversation_id="chat-2"))
+    again = store.save_drafting(plain, analysis=analysis("purchase_intent"), drafts=drafts("C"))
+    assert again.card is not None
+    assert again.card.analysis == analysis("purchase_intent")
+    assert again.card.analysis.handoff_reason is None
+    assert again.card.analysis.predicted_intent is None
 
 
 # -- customer settings ---------------------------------------------------------------------------
 
 
-def test_language_opt_out_and_offers(store: Store) -> None:
-    customer = store.record_inbound(inbound()).customer_pk
-    store.set_language(customer, "en")
-    assert store.profile(customer).language == "en"
+def test_language_opt_out_and_offers(store: Store, engine: Engine) -> None:
+    recorded = take_in(store)
+    store.save_drafting(recorded, analysis=analysis("greeting"), drafts=[], language="en")
+    assert profile_of(store, recorded).language == "en"
+    # Left out, the language stays as it was.
+    store.save_drafting(recorded, analysis=analysis("greeting"), drafts=[])
+    assert profile_of(store, recorded).language == "en"
+    assert not profile_of(store, recorded).opted_out
 
     toronto = timezone(timedelta(hours=-4))
-    store.set_opt_out(customer, opted_out=True, at=datetime(2024, 5, 1, 8, 0, tzinfo=toronto))
-    assert store.profile(customer).opted_out
-    store.set_opt_out(customer, opted_out=False)
-    assert not store.profile(customer).opted_out
+    store.save_drafting(
+        recorded,
+        analysis=analysis("opt_out"),
+        drafts=[],
+        opted_out_at=datetime(2024, 5, 1, 8, 0, tzinfo=toronto),
+    )
+    assert profile_of(store, recorded).opted_out
+    with engine.connect() as conn:
+        opted_out_at = conn.execute(
+            select(CustomerRow.opted_out_at).where(CustomerRow.id == recorded.customer_pk)
+        ).scalar_one()
+    assert opted_out_at == datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
 
-    store.record_offer(customer, at=datetime(2024, 5, 2, 8, 30, tzinfo=toronto))
-    offered = store.profile(customer).last_offer_at
+    offer = store.save_drafting(
+        recorded, analysis=analysis("pricing"), drafts=drafts("-10 %", promotional=True)
+    )
+    store.decide(
+        offer.saved.draft_ids[0],
+        action=ReviewAction.SEND,
+        reviewer="console",
+        at=datetime(2024, 5, 2, 8, 30, tzinfo=toronto),
+    )
+    offered = profile_of(store, recorded).last_offer_at
     # Any zone in, aware UTC out.
     assert offered == datetime(2024, 5, 2, 12, 30, tzinfo=UTC)
     assert offered is not None
     assert offered.tzinfo == UTC
 
+    later = store.save_drafting(
+        recorded, analysis=analysis("pricing"), drafts=drafts("-20 %", promotional=True)
+    )
     with pytest.raises(ValueError, match="timezone-aware"):
-        store.record_offer(customer, at=datetime(2024, 5, 2, 8, 30))
-    with pytest.raises(LookupError):
-        store.set_language(999_999, "fr")
+        store.decide(
+            later.saved.draft_ids[0],
+            action=ReviewAction.SEND,
+            reviewer="console",
+            at=datetime(2024, 5, 2, 8, 30),
+        )
 
 
 def test_sending_a_promotional_draft_records_the_offer(store: Store) -> None:
-    customer, _conversation, ids = conversation_with_drafts(
-        store, "-10 % avec MERCI10", promotional=True
-    )
-    assert store.profile(customer).last_offer_at is None
+    recorded, ids = conversation_with_drafts(store, "-10 % avec MERCI10", promotional=True)
+    assert profile_of(store, recorded).last_offer_at is None
     store.decide(ids[0], action=ReviewAction.SEND, reviewer="console", at=T0)
-    assert store.profile(customer).last_offer_at == T0
+    assert profile_of(store, recorded).last_offer_at == T0
 
 
 def test_discarding_a_promotional_draft_records_no_offer(store: Store) -> None:
-    customer, _conversation, ids = conversation_with_drafts(
-        store, "-10 % avec MERCI10", promotional=True
-    )
+    recorded, ids = conversation_with_drafts(store, "-10 % avec MERCI10", promotional=True)
     store.decide(ids[0], action=ReviewAction.DISCARD, reviewer="console", at=T0)
-    assert store.profile(customer).last_offer_at is None
+    assert profile_of(store, recorded).last_offer_at is None
 
 
 # -- drafts and decisions ------------------------------------------------------------------------
 
 
-def test_save_drafts_supersedes_pending_ones(store: Store) -> None:
-    _customer, conversation, first_ids = conversation_with_drafts(store, "A", "B", "C")
+def test_save_drafting_supersedes_pending_ones(store: Store) -> None:
+    first, first_ids = conversation_with_drafts(store, "A", "B", "C")
+    conversation = first.conversation_pk
+    first_card = store.card_of_draft(first_ids[0])
+    assert first_card is not None
     store.decide(first_ids[2], action=ReviewAction.DISCARD, reviewer="console")
-    newer = store.record_inbound(inbound("Autre chose"))
-    saved = store.save_drafts(
-        conversation_pk=conversation, message_pk=newer.message_pk, drafts=drafts("D", "E")
+    newer = store.take_in(inbound("Autre chose"))
+    # The first message still waits for its reply: the new drafts answer both.
+    assert newer.answers_earlier
+    saved = store.save_drafting(
+        newer.recorded, analysis=analysis("question"), drafts=drafts("D", "E")
     )
-    assert saved.superseded_ids == tuple(first_ids[:2])
-    pending = store.pending_drafts(conversation)
-    assert [d.id for d in pending] == list(saved.draft_ids)
-    assert [(d.text, d.rank, d.status) for d in pending] == [
+    assert saved.saved.superseded_ids == tuple(first_ids[:2])
+    assert saved.superseded_cards == (first_card,)
+    assert pending_ids(store, conversation) == list(saved.saved.draft_ids)
+    fresh = [store.get_draft(pk) for pk in saved.saved.draft_ids]
+    assert [(d.text, d.rank, d.status) for d in fresh if d] == [
         ("D", 1, DraftStatus.PENDING),
         ("E", 2, DraftStatus.PENDING),
     ]
@@ -425,38 +650,82 @@ def test_save_drafts_supersedes_pending_ones(store: Store) -> None:
     assert discarded is not None
     assert discarded.status is DraftStatus.DISCARDED
     # Drafts of another conversation are not touched.
-    other = store.record_inbound(inbound(conversation_id="chat-2"))
-    store.save_drafts(
-        conversation_pk=other.conversation_pk, message_pk=other.message_pk, drafts=drafts("F")
-    )
-    assert [d.id for d in store.pending_drafts(conversation)] == list(saved.draft_ids)
-
-
-def test_save_drafts_checks_the_message_belongs_to_the_conversation(store: Store) -> None:
-    one = store.record_inbound(inbound(conversation_id="chat-1"))
-    two = store.record_inbound(inbound(conversation_id="chat-2"))
-    with pytest.raises(ValueError, match="belongs to conversation"):
-        store.save_drafts(
-            conversation_pk=one.conversation_pk, message_pk=two.message_pk, drafts=drafts("A")
-        )
-    with pytest.raises(LookupError):
-        store.save_drafts(conversation_pk=one.conversation_pk, message_pk=999_999, drafts=[])
+    other = take_in(store, inbound(conversation_id="chat-2"))
+    elsewhere = store.save_drafting(other, analysis=analysis("greeting"), drafts=drafts("F"))
+    assert elsewhere.saved.superseded_ids == ()
+    assert pending_ids(store, conversation) == list(saved.saved.draft_ids)
 
 
 def test_stored_draft_round_trips(store: Store) -> None:
-    customer, conversation, ids = conversation_with_drafts(store, "Bonjour", promotional=True)
-    stored = store.get_draft(ids[0])
-    assert isinstance(stored, StoredDraft)
-    assert (stored.conversation_pk, stored.customer_pk) == (conversation, customer)
-    assert stored.as_draft() == drafts("Bonjour", promotional=True)[0]
-    assert (stored.status, stored.version, stored.decided_at, stored.final_text) == (
-        DraftStatus.PENDING,
-        1,
-        None,
-        None,
-    )
-    assert stored.created_at.tzinfo == UTC
+    recorded = take_in(store)
+    made = [
+        Draft(
+            text="Bonjour Camille, -10 % sur le moka avec MERCI10",
+            template="fr/pricing/offer",
+            promotional=True,
+            why=Why(
+                intent="pricing",
+                confidence=0.93,
+                sentiment="positive",
+                uses=("first_name", "product"),
+                formality="vous",
+                promotional=True,
+            ),
+            rank=1,
+            language="fr",
+        ),
+        Draft(
+            text="Bonjour Camille, voici nos prix.",
+            template="fr/pricing/plain",
+            promotional=False,
+            why=Why(
+                intent="other",
+                confidence=0.38,
+                sentiment="negative",
+                model_intent="pricing",
+                uses=("first_name",),
+                formality="vous",
+                held_offer=HeldOffer(
+                    "offer.already_sent", intent="pricing", last_offer_on="2024-04-28"
+                ),
+                urgent=True,
+            ),
+            rank=2,
+            language="fr",
+            offer_blocked="offer.already_sent",
+        ),
+    ]
+    saved = store.save_drafting(recorded, analysis=analysis("pricing"), drafts=made)
+    for draft_id, draft in zip(saved.saved.draft_ids, made, strict=True):
+        stored = store.get_draft(draft_id)
+        assert isinstance(stored, StoredDraft)
+        assert (stored.conversation_pk, stored.customer_pk, stored.message_pk) == (
+            recorded.conversation_pk,
+            recorded.customer_pk,
+            recorded.message_pk,
+        )
+        assert as_draft(stored) == draft
+        assert (stored.status, stored.version, stored.decided_at, stored.final_text) == (
+            DraftStatus.PENDING,
+            1,
+            None,
+            None,
+        )
+        assert stored.created_at.tzinfo == UTC
     assert store.get_draft(999_999) is None
+
+
+def test_a_why_stored_as_a_sentence_still_reads(store: Store, engine: Engine) -> None:
+    # Drafts stored before migration 0003 kept their "why" as a sentence and no reasons.
+    _recorded, ids = conversation_with_drafts(store, "Bonjour")
+    sentence = "greeting 90% · neutral · pas d'offre"
+    with engine.begin() as conn:
+        conn.execute(
+            update(DraftRow).where(DraftRow.id == ids[0]).values(why=sentence, reasons=None)
+        )
+    stored = store.get_draft(ids[0])
+    assert stored is not None
+    assert stored.why.legacy_text == sentence
 
 
 @pytest.mark.parametrize(
@@ -475,12 +744,12 @@ def test_decide_applies_each_action(
     status: DraftStatus,
     final_text: str | None,
 ) -> None:
-    _customer, _conversation, ids = conversation_with_drafts(store, "Bonjour !")
+    _recorded, ids = conversation_with_drafts(store, "Bonjour !")
     result = store.decide(
         ids[0], action=action, reviewer="slack:U1", edited_text=edited_text, at=T0
     )
     assert result.applied
-    assert result.reason is None
+    assert result.refusal is None
     assert result.draft is not None
     assert (result.draft.status, result.draft.final_text) == (status, final_text)
     assert (result.draft.version, result.draft.decided_at) == (2, T0)
@@ -492,44 +761,59 @@ def test_decide_applies_each_action(
         edited_text,
     )
     assert decision.decided_at == T0
+    # A reply that goes out is queued with the decision; a discarded one is not.
+    if final_text is None:
+        assert result.outbox_id is None
+        assert count(engine, OutboxRow) == 0
+    else:
+        assert result.outbox_id is not None
+        row = outbox_row(store, result.outbox_id)
+        assert (row.draft_id, row.text, row.status, row.attempts) == (
+            ids[0],
+            final_text,
+            "pending",
+            0,
+        )
 
 
 def test_decide_is_compare_and_set(store: Store, engine: Engine) -> None:
-    _customer, _conversation, ids = conversation_with_drafts(store, "Bonjour !")
+    _recorded, ids = conversation_with_drafts(store, "Bonjour !")
     first = store.decide(ids[0], action=ReviewAction.SEND, reviewer="slack:U1", at=T0)
     second = store.decide(ids[0], action=ReviewAction.DISCARD, reviewer="telegram:111")
     assert first.applied
     assert not second.applied
-    assert second.reason == "already sent by slack:U1 at 2024-05-01 12:00:00 UTC"
+    assert second.refusal == Refusal(DraftStatus.SENT, by="slack:U1", at=T0)
+    assert second.outbox_id is None
     assert second.draft is not None
     assert (second.draft.status, second.draft.version) == (DraftStatus.SENT, 2)
     assert count(engine, DecisionRow) == 1
+    assert count(engine, OutboxRow) == 1
 
     missing = store.decide(999_999, action=ReviewAction.SEND, reviewer="console")
-    assert (missing.applied, missing.draft, missing.reason) == (False, None, "no such draft")
+    assert (missing.applied, missing.draft, missing.refusal) == (False, None, Refusal(None))
 
 
 def test_sending_one_draft_supersedes_its_siblings(store: Store) -> None:
-    _customer, conversation, ids = conversation_with_drafts(store, "A", "B", "C")
+    recorded, ids = conversation_with_drafts(store, "A", "B", "C")
+    conversation = recorded.conversation_pk
     # Discarding leaves the others open; sending closes them.
     assert store.decide(ids[2], action=ReviewAction.DISCARD, reviewer="console").applied
-    assert len(store.pending_drafts(conversation)) == 2
-    assert store.decide(ids[0], action=ReviewAction.SEND, reviewer="slack:U1").applied
-    assert store.pending_drafts(conversation) == []
+    assert pending_ids(store, conversation) == ids[:2]
+    assert store.decide(ids[0], action=ReviewAction.SEND, reviewer="slack:U1", at=T0).applied
+    assert pending_ids(store, conversation) == []
     sibling = store.get_draft(ids[1])
     assert sibling is not None
-    assert sibling.status is DraftStatus.SUPERSEDED
+    assert (sibling.status, sibling.decided_at) == (DraftStatus.SUPERSEDED, T0)
     late = store.decide(ids[1], action=ReviewAction.SEND, reviewer="slack:U2")
     assert not late.applied
-    assert late.reason is not None
-    assert late.reason.startswith("already superseded")
+    assert late.refusal == Refusal(DraftStatus.SUPERSEDED, at=T0)
     discarded = store.get_draft(ids[2])
     assert discarded is not None
     assert discarded.status is DraftStatus.DISCARDED
 
 
 def test_decide_refuses_what_is_not_a_decision(store: Store) -> None:
-    _customer, _conversation, ids = conversation_with_drafts(store, "A")
+    _recorded, ids = conversation_with_drafts(store, "A")
     with pytest.raises(ValueError, match="edited text"):
         store.decide(ids[0], action=ReviewAction.EDIT, reviewer="console")
     with pytest.raises(ValueError, match="edited text"):
@@ -545,7 +829,7 @@ def test_two_threads_deciding_one_draft_apply_once(store_url: str, engine: Engin
     # Two stores, as two bot processes would have: the guarantee must not rest on a shared pool.
     with Store.open(store_url) as one, Store.open(store_url) as two:
         for _round in range(5):
-            _customer, _conversation, ids = conversation_with_drafts(one, "Bonjour !")
+            _recorded, ids = conversation_with_drafts(one, "Bonjour !")
             draft_id = ids[0]
             results = run_together(
                 partial(one.decide, draft_id, action=ReviewAction.SEND, reviewer="slack:U1"),
@@ -561,12 +845,20 @@ def test_two_threads_deciding_one_draft_apply_once(store_url: str, engine: Engin
             losers = [r for r in results if not r.applied]
             assert len(winners) == len(losers) == 1
             assert count(engine, DecisionRow, DecisionRow.draft_id == ids[0]) == 1
+            assert count(engine, OutboxRow, OutboxRow.draft_id == ids[0]) == 1
             with engine.connect() as conn:
-                reviewer = conn.execute(
-                    select(DecisionRow.reviewer).where(DecisionRow.draft_id == ids[0])
-                ).scalar_one()
-            assert losers[0].reason.startswith("already ")
-            assert f"by {reviewer} at" in losers[0].reason
+                decision = conn.execute(
+                    select(DecisionRow.reviewer, DecisionRow.decided_at).where(
+                        DecisionRow.draft_id == ids[0]
+                    )
+                ).one()
+            refusal = losers[0].refusal
+            assert refusal is not None
+            assert winners[0].draft is not None
+            assert refusal.status is winners[0].draft.status
+            assert refusal.status in (DraftStatus.SENT, DraftStatus.EDITED)
+            assert refusal.by == decision.reviewer
+            assert refusal.at == winners[0].draft.decided_at
             final = one.get_draft(ids[0])
             assert final is not None
             assert final.version == 2
@@ -575,7 +867,7 @@ def test_two_threads_deciding_one_draft_apply_once(store_url: str, engine: Engin
 def test_two_reviewers_sending_sibling_drafts_send_one(store_url: str) -> None:
     with Store.open(store_url) as one, Store.open(store_url) as two:
         for _round in range(5):
-            _customer, conversation, ids = conversation_with_drafts(one, "A", "B")
+            recorded, ids = conversation_with_drafts(one, "A", "B")
             results = run_together(
                 partial(one.decide, ids[0], action=ReviewAction.SEND, reviewer="slack:U1"),
                 partial(two.decide, ids[1], action=ReviewAction.SEND, reviewer="slack:U2"),
@@ -583,22 +875,23 @@ def test_two_reviewers_sending_sibling_drafts_send_one(store_url: str) -> None:
             assert sorted(r.applied for r in results) == [False, True]
             statuses = sorted(d.status for d in (one.get_draft(i) for i in ids) if d)
             assert statuses == [DraftStatus.SENT, DraftStatus.SUPERSEDED]
-            assert one.pending_drafts(conversation) == []
+            assert pending_ids(one, recorded.conversation_pk) == []
+            # One reply queued for the message, not two.
+            assert [r.outbox_id is not None for r in results] == [r.applied for r in results]
 
 
 def test_expire_pending(store: Store) -> None:
-    _customer, conversation, ids = conversation_with_drafts(store, "A", "B")
+    recorded, ids = conversation_with_drafts(store, "A", "B")
     store.decide(ids[1], action=ReviewAction.DISCARD, reviewer="console")
     assert store.expire_pending(datetime.now(UTC) - timedelta(hours=1)) == ()
-    assert len(store.expire_pending(datetime.now(UTC) + timedelta(seconds=1))) == 1
+    assert store.expire_pending(datetime.now(UTC) + timedelta(seconds=1)) == (ids[0],)
     expired = store.get_draft(ids[0])
     assert expired is not None
     assert (expired.status, expired.version) == (DraftStatus.EXPIRED, 2)
-    assert store.pending_drafts(conversation) == []
+    assert pending_ids(store, recorded.conversation_pk) == []
     late = store.decide(ids[0], action=ReviewAction.SEND, reviewer="console")
     assert not late.applied
-    assert late.reason is not None
-    assert late.reason.startswith("already expired")
+    assert late.refusal == Refusal(DraftStatus.EXPIRED, at=expired.decided_at)
 
 
 # -- events and corrections ----------------------------------------------------------------------
@@ -632,7 +925,7 @@ def test_taking_in_an_event_is_race_safe(store_url: str, engine: Engine) -> None
 
 
 def test_record_intent_correction(store: Store, engine: Engine) -> None:
-    recorded = store.record_inbound(inbound("c'est combien ?"))
+    recorded = take_in(store, inbound("c'est combien ?"))
     correction = store.record_intent_correction(
         recorded.message_pk, predicted="question", corrected="pricing", reviewer="slack:U1"
     )
@@ -662,42 +955,51 @@ AWKWARD_TEXTS = [
     "body", AWKWARD_TEXTS, ids=["10k", "emoji", "control", "template", "spaces", "empty"]
 )
 def test_texts_are_stored_exactly(store: Store, body: str) -> None:
-    first = store.record_inbound(inbound(body, platform_message_id="1"))
-    store.record_inbound(inbound("next", platform_message_id="2"))
-    profile = store.profile(first.customer_pk, conversation_pk=first.conversation_pk)
-    assert profile.earlier_messages == (body,)
+    first = take_in(store, inbound(body, platform_message_id="1"))
+    following = store.take_in(inbound("next", platform_message_id="2"))
+    assert following.profile.earlier_messages == (body,)
 
-    saved = store.save_drafts(
-        conversation_pk=first.conversation_pk,
-        message_pk=first.message_pk,
-        drafts=[Draft(text=body, template="t", promotional=False, why=body)],
+    # In a draft, in its "why" (JSON) and in what the analyser found.
+    reasons = why(uses=(body,), held_offer=HeldOffer("offer.unhappy", intent=body))
+    found = replace(analysis("question"), entities=(Entity("PRODUCT", body, 0, len(body)),))
+    saved = store.save_drafting(
+        first,
+        analysis=found,
+        drafts=[Draft(text=body, template="t", promotional=False, why=reasons)],
     )
-    stored = store.get_draft(saved.draft_ids[0])
+    assert saved.card is not None
+    assert saved.card.message_text == body
+    assert saved.card.analysis == found
+    stored = store.get_draft(saved.saved.draft_ids[0])
     assert stored is not None
-    assert (stored.text, stored.why) == (body, body)
+    assert (stored.text, stored.why) == (body, reasons)
     edited = store.decide(
-        saved.draft_ids[0], action=ReviewAction.EDIT, reviewer="console", edited_text=body + "!"
+        saved.saved.draft_ids[0],
+        action=ReviewAction.EDIT,
+        reviewer="console",
+        edited_text=body + "!",
     )
     assert edited.draft is not None
     assert edited.draft.final_text == body + "!"
+    assert edited.outbox_id is not None
+    assert outbox_row(store, edited.outbox_id).text == body + "!"
 
 
 def test_nul_characters_become_replacement_characters(store: Store) -> None:
     # PostgreSQL text cannot hold NUL; both backends store the same visible substitute.
-    first = store.record_inbound(inbound("a\x00b", platform_message_id="1"))
-    store.record_inbound(inbound("next", platform_message_id="2"))
-    profile = store.profile(first.customer_pk, conversation_pk=first.conversation_pk)
-    assert profile.earlier_messages == ("a\ufffdb",)
+    take_in(store, inbound("a\x00b", platform_message_id="1"))
+    following = store.take_in(inbound("next", platform_message_id="2"))
+    assert following.profile.earlier_messages == ("a\ufffdb",)
 
 
 def test_datetimes_come_back_aware_in_utc(store: Store) -> None:
     paris = timezone(timedelta(hours=2))
-    recorded = store.record_inbound(inbound(received_at=datetime(2024, 5, 1, 14, 0, tzinfo=paris)))
-    saved = store.save_drafts(
-        conversation_pk=recorded.conversation_pk, message_pk=recorded.message_pk, drafts=drafts("A")
-    )
+    recorded = take_in(store, inbound(received_at=datetime(2024, 5, 1, 14, 0, tzinfo=paris)))
+    saved = store.save_drafting(recorded, analysis=analysis("greeting"), drafts=drafts("A"))
+    assert saved.card is not None
+    assert saved.card.received_at == datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
     result = store.decide(
-        saved.draft_ids[0],
+        saved.saved.draft_ids[0],
         action=ReviewAction.SEND,
         reviewer="console",
         at=datetime(2024, 5, 1, 16, 30, tzinfo=paris),
@@ -706,7 +1008,7 @@ def test_datetimes_come_back_aware_in_utc(store: Store) -> None:
     assert result.draft.decided_at == datetime(2024, 5, 1, 14, 30, tzinfo=UTC)
     assert result.draft.decided_at.utcoffset() == timedelta(0)
     with pytest.raises(ValueError, match="timezone-aware"):
-        store.record_inbound(inbound(received_at=datetime(2024, 5, 1, 14, 0)))
+        store.take_in(inbound(received_at=datetime(2024, 5, 1, 14, 0)))
 
 
 # -- opening ---------------------------------------------------------------------------------------
@@ -723,10 +1025,12 @@ def test_open_unreachable_database_raises_without_the_password(
         url = f"sqlite:///{blocker / 'var' / 'replique.db'}"
     with pytest.raises(StoreError) as caught:
         Store.open(url)
+    assert caught.value.key == "store.cannot_open"
     message = str(caught.value)
     assert message.startswith("Cannot open the database at ")
     assert message.endswith(". Check DATABASE_URL.")
     assert "s3cr3t-Pa55" not in message
+    assert "s3cr3t-Pa55" not in repr(caught.value.words)
     assert caught.value.__cause__ is None
     if store_backend == "postgres":
         assert "replique:***@127.0.0.1:1" in message
@@ -740,6 +1044,7 @@ def test_open_rejects_unusable_urls_without_the_password() -> None:
     ]:
         with pytest.raises(StoreError, match="Check DATABASE_URL") as caught:
             Store.open(url)
+        assert caught.value.key == "store.cannot_open"
         assert "s3cr3t-Pa55" not in str(caught.value)
 
 
@@ -761,18 +1066,18 @@ def test_open_reads_plain_postgres_urls_as_psycopg3() -> None:
 @pytest.mark.parametrize("url", ["sqlite://", "sqlite:///:memory:"])
 def test_sqlite_memory_is_one_shared_database(url: str) -> None:
     with Store.open(url) as store:
-        _customer, conversation, ids = conversation_with_drafts(store, "A")
+        recorded, ids = conversation_with_drafts(store, "A")
         results = run_together(
             partial(store.decide, ids[0], action=ReviewAction.SEND, reviewer="a"),
             partial(store.decide, ids[0], action=ReviewAction.SEND, reviewer="b"),
         )
         assert sorted(r.applied for r in results) == [False, True]
-        assert store.pending_drafts(conversation) == []
+        assert pending_ids(store, recorded.conversation_pk) == []
 
 
 def test_sqlite_file_gets_its_folder_wal_and_foreign_keys(sqlite_url: str) -> None:
     with Store.open(sqlite_url) as store:
-        store.record_inbound(inbound())
+        take_in(store)
     assert Path(sqlite_url.removeprefix("sqlite:///")).is_file()
     plain = create_engine(sqlite_url)
     try:
@@ -785,19 +1090,16 @@ def test_sqlite_file_gets_its_folder_wal_and_foreign_keys(sqlite_url: str) -> No
 
 
 def test_drafts_keep_their_order_whatever_their_ranks(store: Store) -> None:
-    recorded = store.record_inbound(
-        InboundMessage(platform="web", conversation_id="r", customer_id="r", text="hello")
+    recorded = take_in(
+        store, InboundMessage(platform="web", conversation_id="r", customer_id="r", text="hello")
     )
     ranked = [
-        Draft(text=f"d{r}", template=f"t/{r}", promotional=False, why="", rank=r) for r in (1, 2, 3)
+        Draft(text=f"d{r}", template=f"t/{r}", promotional=False, why=why(), rank=r)
+        for r in (1, 2, 3)
     ]
-    same = [Draft(text=f"s{i}", template=f"s/{i}", promotional=False, why="") for i in range(3)]
-    for drafts in (ranked, same):
-        saved = store.save_drafts(
-            conversation_pk=recorded.conversation_pk,
-            message_pk=recorded.message_pk,
-            drafts=drafts,
-        )
-        assert [store.get_draft(pk).text for pk in saved.draft_ids] == [  # type: ignore[union-attr]
-            d.text for d in drafts
+    same = [Draft(text=f"s{i}", template=f"s/{i}", promotional=False, why=why()) for i in range(3)]
+    for made in (ranked, same):
+        saved = store.save_drafting(recorded, analysis=analysis("greeting"), drafts=made)
+        assert [store.get_draft(pk).text for pk in saved.saved.draft_ids] == [  # type: ignore[union-attr]
+            d.text for d in made
         ]

@@ -22,11 +22,20 @@ from pydantic import SecretStr
 from starlette.applications import Starlette
 from starlette.routing import BaseRoute
 
-from bot.channels.base import CardRef, CustomerChannel, ReplyAddress, ReviewSurface
 from bot.config import AppConfig, Settings
-from bot.domain import DraftStatus, InboundMessage, Platform, ReviewAction
-from bot.review.cards import ActionOutcome, ReviewCard, ReviewerAction
+from bot.domain import DraftStatus, InboundMessage, IntentScore, Platform, Refusal, ReviewAction
+from bot.review.cards import (
+    ActionOutcome,
+    CardRef,
+    Notice,
+    NoticeKind,
+    ReviewCard,
+    ReviewerAction,
+)
 from bot.review.desk import ReceiveOutcome
+from bot.review.ports import CustomerChannel, ReplyAddress, ReviewSurface
+from bot.service import wire
+from tests.cards import sample_card
 from tests.fakes.slack_api import FakeSlackAPI, SlackEventSender
 
 SIGNING_SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
@@ -123,11 +132,17 @@ class FakeDesk:
     _ids: Any = field(default_factory=lambda: itertools.count(1))
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
-    def attach_channel(self, channel: CustomerChannel) -> None:
+    def add_channel(self, channel: CustomerChannel) -> None:
         self.channels.append(channel)
 
-    def attach_surface(self, surface: ReviewSurface) -> None:
+    def add_surface(self, surface: ReviewSurface) -> None:
         self.surfaces.append(surface)
+
+    def wire(self, adapter: Any) -> None:
+        """What the service does with an adapter: its channel, and its surface if it reviews."""
+        self.add_channel(adapter)
+        if adapter.reviews:
+            self.add_surface(adapter)
 
     def is_reviewer(self, platform: Platform, user_id: str) -> bool:
         return platform == "slack" and user_id in self.reviewers
@@ -154,16 +169,18 @@ class FakeDesk:
     async def act(self, action: ReviewerAction) -> ActionOutcome:
         self.actions.append(action)
         if not self.is_reviewer(action.platform, action.reviewer_id):
-            return ActionOutcome(applied=False, notice="Only reviewers can act on drafts.")
+            return ActionOutcome(applied=False, notice=Notice(NoticeKind.NOT_REVIEWER))
         draft_id = action.draft_id
         if draft_id is None and action.card is not None:
             draft_id = self._draft_at(action.card)
         async with self.lock:
             card = self.cards.get(draft_id) if draft_id is not None else None
             if card is None:
-                return ActionOutcome(applied=False, notice="No draft here.")
+                return ActionOutcome(applied=False, notice=Notice(NoticeKind.NO_CARD))
             if card.decided:
-                return ActionOutcome(applied=False, notice=card.status_line, card=card)
+                refusal = Refusal(card.status, by=card.decided_by, at=card.decided_at)
+                notice = Notice(NoticeKind.NOT_PENDING, refusal=refusal)
+                return ActionOutcome(applied=False, notice=notice, card=card)
             new = self._apply(card, action)
             self.cards[card.draft_id] = new
         for surface, ref in zip(self.surfaces, self.refs[card.draft_id], strict=False):
@@ -190,7 +207,7 @@ class FakeDesk:
                 status=DraftStatus.SENT,
                 final_text=card.draft_text,
                 decided_by=who,
-                status_line=f"✅ Sent by {who}",
+                decided_at=datetime.now(UTC),
             )
         if action.action is ReviewAction.EDIT:
             return replace(
@@ -198,14 +215,14 @@ class FakeDesk:
                 status=DraftStatus.EDITED,
                 final_text=action.edited_text,
                 decided_by=who,
-                status_line=f"✏️ Edited and sent by {who}",
+                decided_at=datetime.now(UTC),
             )
         if action.action is ReviewAction.DISCARD:
             return replace(
                 card,
                 status=DraftStatus.DISCARDED,
                 decided_by=who,
-                status_line=f"❌ Discarded by {who}",
+                decided_at=datetime.now(UTC),
             )
         if action.action is ReviewAction.VARIANT:
             return replace(
@@ -213,8 +230,8 @@ class FakeDesk:
                 variant=card.variant % card.variants + 1,
                 draft_text=f"Variant {card.variant % card.variants + 1}",
             )
-        return replace(card, intent=action.intent or card.intent,
-                       draft_text=f"Redrafted as {action.intent}")  # fmt: skip
+        analysis = replace(card.analysis, intent=IntentScore(action.intent or card.intent, 1.0))
+        return replace(card, analysis=analysis, draft_text=f"Redrafted as {action.intent}")
 
     async def card_for_draft(self, draft_id: int) -> ReviewCard | None:
         return self.cards.get(draft_id)
@@ -225,29 +242,21 @@ class FakeDesk:
 
 
 def make_card(message: InboundMessage, *, draft_id: int = 1, **changes: Any) -> ReviewCard:
-    card = ReviewCard(
+    return sample_card(
         card_id=draft_id,
         draft_id=draft_id,
         customer_name=message.customer_name or message.customer_id,
         customer_platform=message.platform,
         message_text=message.text,
         attachment_kind=message.attachment_kind,
-        language="en",
-        intent="order_status",
-        intent_confidence=0.91,
-        sentiment="neutral",
+        confidence=0.91,
         entities=(),
-        summary="order_status 91 % · neutral · en",
         draft_text="Hi! Your order is on its way.",
-        why="order_status 0.91 · neutral",
         template="order_status/en/default",
-        promotional=False,
-        variant=1,
         variants=3,
-        status=DraftStatus.PENDING,
         received_at=message.received_at or datetime.now(UTC),
+        **changes,
     )
-    return replace(card, **changes)
 
 
 @dataclass
@@ -280,6 +289,10 @@ async def rig_factory(api: FakeSlackAPI) -> AsyncIterator[Callable[..., Any]]:
             adapter = SlackAdapter(
                 desk=desk, settings=slack_settings(api, **settings), config=config or slack_config()
             )
+            if isinstance(desk, FakeDesk):
+                desk.wire(adapter)
+            else:
+                wire(adapter, desk=desk, outbox=desk.outbox)
             await adapter.start()
             stack.push_async_callback(adapter.stop)
             server = await stack.enter_async_context(HttpServer(adapter.routes()))

@@ -13,9 +13,9 @@ import time
 import aiohttp
 import pytest
 
-from bot.channels.base import DeliveryFailed, ReplyAddress
 from bot.domain import ReviewAction
 from bot.errors import ConfigError
+from bot.review.ports import DeliveryFailed, ReplyAddress
 from tests.fakes.slack_api import BOT_ID, BOT_USER_ID, wait_until
 from tests.slack.conftest import (
     CCUST,
@@ -241,7 +241,7 @@ async def test_someone_who_is_not_a_reviewer_gets_a_private_notice_and_nothing_h
 
     [notice] = await rig.api.wait_for("chat.postEphemeral", user=UNOPE)
     assert notice.args["channel"] == CREVIEW
-    assert notice.args["text"] == "Only reviewers can act on drafts."
+    assert notice.args["text"].startswith("Only the reviewers listed in replique.yml")
     assert rig.api.called("chat.postMessage", channel=CCUST) == []
     assert rig.api.called("chat.update") == []
 
@@ -475,6 +475,8 @@ async def test_socket_mode_is_chosen_with_an_app_token_and_serves_no_http_route(
 
     assert adapter.socket_mode is True
     assert adapter.routes() == []
+    assert adapter.reviews  # the service makes it a review surface too
+    desk.wire(adapter)
     assert desk.channels == [adapter]
     assert desk.surfaces == [adapter]
 
@@ -488,6 +490,8 @@ async def test_without_a_review_channel_slack_is_only_a_customer_channel(api):
         desk=desk, settings=slack_settings(api), config=slack_config(slack_channel=None)
     )
 
+    assert not adapter.reviews
+    desk.wire(adapter)
     assert desk.channels == [adapter]
     assert desk.surfaces == []
     assert [r.path for r in adapter.routes()] == ["/slack/events"]  # type: ignore[attr-defined]
@@ -505,6 +509,7 @@ async def test_in_socket_mode_events_and_clicks_arrive_over_the_websocket_and_ar
         settings=slack_settings(api, slack_signing_secret=None, slack_app_token="xapp-1-test"),
         config=slack_config(),
     )
+    desk.wire(adapter)
     slack = SlackEventSender(url="unused: Socket Mode", signing_secret="unused")
     await adapter.start()
     try:

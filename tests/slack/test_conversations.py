@@ -16,12 +16,12 @@ from typing import Any
 
 import pytest
 
-from bot.app import Copilot
 from bot.channels.slack import SlackAdapter
 from bot.config import AppConfig
 from bot.nlp.analyser import Analyser
 from bot.review.desk import ReviewDesk
 from bot.store import Store
+from tests.desks import new_desk, wire_all
 from tests.fakes.slack_api import FakeSlackAPI, SlackEventSender, wait_until
 from tests.slack.conftest import (
     CCUST,
@@ -155,10 +155,10 @@ class running:
         stack = self._stack
         store = Store.open(self.database_url)
         stack.callback(store.close)
-        copilot = Copilot(config=self.config, store=store, analyser=self.analyser)
-        desk = ReviewDesk(config=self.config, store=store, copilot=copilot)
+        desk = new_desk(config=self.config, store=store, analyser=self.analyser)
         stack.callback(desk.close)
         adapter = SlackAdapter(desk=desk, settings=slack_settings(self.api), config=self.config)
+        wire_all(desk, adapter)
         server = await stack.enter_async_context(HttpServer(adapter.routes()))
         await adapter.start()
         stack.push_async_callback(adapter.stop)

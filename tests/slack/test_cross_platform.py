@@ -15,7 +15,6 @@ from typing import Any
 import aiohttp
 import pytest
 
-from bot.app import Copilot
 from bot.channels.slack import SlackAdapter
 from bot.channels.telegram import TelegramAdapter
 from bot.config import AppConfig
@@ -23,6 +22,7 @@ from bot.nlp.analyser import Analyser
 from bot.review.desk import ReviewDesk
 from bot.service import running_service
 from bot.store import Store
+from tests.desks import new_desk, wire_all
 from tests.fakes.slack_api import FakeSlackAPI, SlackEventSender, wait_until
 from tests.fakes.telegram_api import FakeTelegram
 from tests.slack.conftest import (
@@ -59,9 +59,7 @@ async def both_platforms(
     """Réplique with the Telegram and the Slack adapters on one desk; stopped with ``stack``."""
     store = Store.open(database_url)
     stack.callback(store.close)
-    desk = ReviewDesk(
-        config=config, store=store, copilot=Copilot(config=config, store=store, analyser=analyser)
-    )
+    desk = new_desk(config=config, store=store, analyser=analyser)
     stack.callback(desk.close)
     slack = SlackAdapter(desk=desk, settings=slack_settings(api), config=config)
     tele = TelegramAdapter(
@@ -69,6 +67,7 @@ async def both_platforms(
         settings=telegram_settings(telegram, slack_bot_token=None),
         config=config,
     )
+    wire_all(desk, slack, tele)
     server = await stack.enter_async_context(HttpServer(slack.routes()))
     for adapter in (slack, tele):
         await adapter.start()

@@ -17,12 +17,12 @@ from typing import Any
 import pytest
 from pydantic import SecretStr
 
-from bot.app import Copilot
 from bot.channels.telegram import TelegramAdapter
 from bot.config import AppConfig, ReviewConfig, Reviewers, Settings
 from bot.nlp.analyser import Analyser
 from bot.review.desk import ReviewDesk
 from bot.store import Store
+from tests.desks import new_desk, wire_all
 from tests.fakes.telegram_api import FakeTelegram
 
 REVIEW_CHAT = -1001234567890
@@ -160,10 +160,10 @@ class running:
     async def __aenter__(self) -> Replique:
         store = Store.open(self.database_url)
         self._stack.callback(store.close)
-        copilot = Copilot(config=self.config, store=store, analyser=self.analyser)
-        desk = ReviewDesk(config=self.config, store=store, copilot=copilot)
+        desk = new_desk(config=self.config, store=store, analyser=self.analyser)
         self._stack.callback(desk.close)
         adapter = TelegramAdapter(desk=desk, settings=self.settings, config=self.config)
+        wire_all(desk, adapter)
         await desk.start()
         self._stack.push_async_callback(desk.stop)
         await adapter.start()

@@ -10,10 +10,12 @@ from bot.channels.telegram import TelegramAdapter
 from bot.config import AppConfig
 from bot.domain import InboundMessage
 from bot.review.desk import ReceiveOutcome
+from tests.cards import sample_card
 from tests.fakes.telegram_api import FakeTelegram
 from tests.fakes.telegram_bench import measure_card_latency
 from tests.telegram.conftest import LEA, REVIEW_CHAT, telegram_settings
-from tests.unit.test_telegram_cards import CARD
+
+CARD = sample_card()
 
 
 @dataclass
@@ -22,12 +24,6 @@ class PostingDesk:
 
     surfaces: list[Any] = field(default_factory=list)
     received: list[InboundMessage] = field(default_factory=list)
-
-    def attach_channel(self, channel: Any) -> None:
-        pass
-
-    def attach_surface(self, surface: Any) -> None:
-        self.surfaces.append(surface)
 
     def is_reviewer(self, platform: str, user_id: str) -> bool:
         return True
@@ -44,6 +40,7 @@ async def test_a_burst_of_customers_each_gets_one_card(
 ) -> None:
     desk = PostingDesk()
     adapter = TelegramAdapter(desk=desk, settings=telegram_settings(fake), config=config)
+    desk.surfaces.append(adapter)
     await adapter.start()
     try:
         result = await measure_card_latency(fake, review_chat_id=REVIEW_CHAT, n=300)
@@ -62,6 +59,7 @@ async def test_one_customers_messages_reach_the_desk_in_order(
 ) -> None:
     desk = PostingDesk()
     adapter = TelegramAdapter(desk=desk, settings=telegram_settings(fake), config=config)
+    desk.surfaces.append(adapter)
     await adapter.start()
     try:
         for i in range(30):

@@ -6,13 +6,14 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import sqlite3
 import sys
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
 from bot.config import RESOURCES, AppConfig
 from bot.nlp.analyser import Analyser
-from bot.store import Store
 from tests.fakes.telegram_api import FakeTelegram
 from tests.telegram.conftest import LEA, MARC, REVIEW_CHAT, TOM, running
 from tests.waiting import wait_until
@@ -104,12 +105,10 @@ async def test_an_approved_reply_survives_a_kill_and_is_sent_once(tmp_path: Path
 
 
 def outbox_waiting(folder: Path) -> bool:
-    store = Store.open(database_url(folder))
-    try:
-        row = store.outbox_state(1)
-        return row is not None and row.status == "pending" and row.last_error is not None
-    finally:
-        store.close()
+    """The approved reply is stored, refused once, and due again (read as an operator would)."""
+    with closing(sqlite3.connect(folder / "replique.db")) as db:
+        row = db.execute("SELECT status, last_error FROM outbox WHERE id = 1").fetchone()
+    return row is not None and row[0] == "pending" and row[1] is not None
 
 
 def database_url(folder: Path) -> str:

@@ -68,7 +68,7 @@ def test_a_session_forgets_the_oldest_customers_first(
     from bot.drafting import session as session_module
 
     monkeypatch.setattr(session_module, "MAX_REMEMBERED_CUSTOMERS", 2)
-    fresh = DraftSession(session.config, analyser=session.analyser)
+    fresh = DraftSession(session.config, replier=session.replier)
     for customer in ("a", "b", "c"):
         fresh.draft_many([DraftRequest("Bonjour!", customer_id=customer, customer_name="Léa")])
     # "a" was forgotten, so it is greeted again; "c" is remembered and is not.

@@ -18,6 +18,7 @@ from bot.config import AppConfig
 from bot.domain import Analysis, CustomerProfile, IntentScore
 from bot.drafting.drafter import Drafter
 from bot.i18n import LANGUAGES, MESSAGES, language, t
+from bot.wording import why_line
 
 REPLIQUE = str(Path(sys.executable).parent / "replique")
 BOT_DIR = Path(bot.__file__).parent
@@ -214,7 +215,7 @@ def test_the_reviewers_why_follows_the_reviewers_language(
     result = Drafter(app_config).draft(analysis, CustomerProfile("c1", name="Sam"))
     assert result.drafts
     assert result.drafts[0].language == "en", "the customer still gets English"
-    why = result.drafts[0].why
+    why = why_line(result.drafts[0].why)
     assert why.startswith("complaint 93% · negative")
     assert "utilise prénom" in why
     assert "pas d'offre : client mécontent" in why

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-from dataclasses import replace
 from datetime import UTC, datetime
 from types import SimpleNamespace
+from zoneinfo import ZoneInfo
 
 import pytest
 from slack_sdk.errors import SlackApiError
 
-from bot.channels.base import CardRef
 from bot.channels.slack_blocks import card_blocks, card_fallback, edit_modal, modal_draft_id
 from bot.channels.slack_events import (
     customer_message,
@@ -20,35 +19,22 @@ from bot.channels.slack_events import (
     user_name,
 )
 from bot.domain import DraftStatus, InboundMessage, ReviewAction
-from bot.review.cards import ReviewCard
+from bot.review.cards import CardRef
+from tests.cards import sample_card
+
+ZONE = ZoneInfo("America/Toronto")
 
 CUSTOMER_CHANNELS = ("CCUST",)
 
 
-def card(**changes) -> ReviewCard:
-    base = ReviewCard(
-        card_id=7,
-        draft_id=42,
-        customer_name="Léa <b>",
-        customer_platform="telegram",
-        message_text="Where is <!channel> order 88123? *now*",
-        attachment_kind=None,
-        language="en",
-        intent="order_status",
-        intent_confidence=0.9,
-        sentiment="neutral",
-        entities=(),
-        summary="order_status 90 % · neutral · en · order_id 88123",
-        draft_text="Hi Léa, your order 88123 left today.",
-        why="order_status 0.90",
-        template="order_status/en/1",
-        promotional=False,
-        variant=1,
-        variants=2,
-        status=DraftStatus.PENDING,
-        intent_choices=("order_status", "complaint"),
+def card(**changes):
+    return sample_card(
+        **{
+            "customer_name": "Léa <b>",
+            "message_text": "Where is <!channel> order 88123? *now*",
+            **changes,
+        }
     )
-    return replace(base, **changes)
 
 
 def event(**fields) -> dict:
@@ -172,7 +158,7 @@ def test_user_names_prefer_the_display_name():
 
 
 def test_a_pending_card_has_four_buttons_carrying_the_draft_and_an_intent_picker():
-    blocks = card_blocks(card())
+    blocks = card_blocks(card(), ZONE)
     [actions] = [b for b in blocks if b["type"] == "actions"]
     labels = [e["text"]["text"] for e in actions["elements"] if e["type"] == "button"]
     assert labels == ["✅ Send", "✏️ Edit", "🔁 Another version", "❌ Discard"]
@@ -185,7 +171,7 @@ def test_a_pending_card_has_four_buttons_carrying_the_draft_and_an_intent_picker
 
 
 def test_customer_words_are_never_mrkdwn_and_the_fallback_is_escaped():
-    blocks = card_blocks(card())
+    blocks = card_blocks(card(), ZONE)
     for block in blocks:
         for obj in [block.get("text") or {}, *(block.get("elements") or [])]:
             if obj.get("type") == "mrkdwn":
@@ -193,25 +179,29 @@ def test_customer_words_are_never_mrkdwn_and_the_fallback_is_escaped():
                 assert "Léa" not in obj["text"]
     quote = next(b for b in blocks if b["type"] == "rich_text")
     assert quote["elements"][0]["elements"][0]["text"] == "Where is <!channel> order 88123? *now*"
-    assert card_fallback(card()) == "Draft for Léa &lt;b&gt;: Hi Léa, your order 88123 left today."
+    assert (
+        card_fallback(card(), ZONE)
+        == "Draft for Léa &lt;b&gt;: Hi Léa, your order 88123 left today."
+    )
 
 
 def test_a_decided_card_shows_the_text_sent_and_who_and_has_no_buttons():
     decided = card(
         status=DraftStatus.EDITED,
         final_text="Edited text",
-        status_line="✏️ Edited and sent by Marc at 14:02",
+        decided_by="Marc",
+        decided_at=datetime(2026, 11, 28, 19, 2, tzinfo=UTC),
     )
-    blocks = card_blocks(decided)
+    blocks = card_blocks(decided, ZONE)  # 19:02 UTC is 14:02 in Toronto
     shown = json.dumps(blocks, ensure_ascii=False)
     assert not [b for b in blocks if b["type"] == "actions"]
     assert "Edited text" in shown
     assert "✏️ Edited and sent by Marc at 14:02" in shown
-    assert "Marc" in card_fallback(decided)
+    assert "Marc" in card_fallback(decided, ZONE)
 
 
 def test_a_ten_thousand_character_message_fits_block_kit_limits():
-    blocks = card_blocks(card(message_text="é" * 10_000, draft_text="d" * 5000))
+    blocks = card_blocks(card(message_text="é" * 10_000, draft_text="d" * 5000), ZONE)
     quotes = [b["elements"][0]["elements"][0]["text"] for b in blocks if b["type"] == "rich_text"]
     assert "".join(quotes) == "é" * 10_000
     assert all(len(q) <= 3000 for q in quotes)
@@ -220,7 +210,7 @@ def test_a_ten_thousand_character_message_fits_block_kit_limits():
 
 
 def test_a_photo_without_text_says_so():
-    blocks = card_blocks(card(message_text="", attachment_kind="photo"))
+    blocks = card_blocks(card(message_text="", attachment_kind="photo"), ZONE)
     quote = next(b for b in blocks if b["type"] == "rich_text")
     assert quote["elements"][0]["elements"][0]["text"] == "[sent a photo, no text]"
 
@@ -237,7 +227,7 @@ def test_french_reviewers_read_french(monkeypatch):
     monkeypatch.setenv("REPLIQUE_LANG", "fr")
     labels = [
         e["text"]["text"]
-        for b in card_blocks(card())
+        for b in card_blocks(card(), ZONE)
         if b["type"] == "actions"
         for e in b["elements"]
         if e["type"] == "button"

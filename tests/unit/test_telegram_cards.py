@@ -6,6 +6,7 @@ import html
 import re
 from dataclasses import replace
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -18,29 +19,17 @@ from bot.channels.telegram_cards import (
     render_card,
 )
 from bot.domain import DraftStatus, ReviewAction
-from bot.review.cards import CardEntity, ReviewCard
+from tests.cards import entity, sample_card, sample_why
 
-CARD = ReviewCard(
-    card_id=7,
-    draft_id=42,
+ZONE = ZoneInfo("America/Toronto")
+CARD = sample_card(
     customer_name="Léa Tremblay",
-    customer_platform="telegram",
     message_text="Où est ma commande 88123 ?",
-    attachment_kind=None,
     language="fr",
-    intent="order_status",
-    intent_confidence=0.93,
-    sentiment="neutral",
-    entities=(CardEntity(label="ORDER_ID", text="88123"),),
-    summary="order_status 93 % · neutral · fr · order_id 88123",
+    confidence=0.93,
     draft_text="Bonjour Léa, votre commande 88123 est en route.",
-    why="intent order_status (93 %) · entities: 88123",
     template="fr/order_status/with_number",
-    promotional=False,
-    variant=1,
     variants=3,
-    status=DraftStatus.PENDING,
-    intent_choices=("order_status", "complaint", "other"),
 )
 
 
@@ -55,13 +44,14 @@ def datas(markup: object) -> list[str]:
 
 
 def test_pending_card_shows_everything_with_four_buttons_and_the_intent_menu() -> None:
-    text, keyboard = render_card(CARD)
+    text, keyboard = render_card(CARD, ZONE)
     assert "<b>Léa Tremblay · Telegram</b>" in text
     assert "<blockquote>Où est ma commande 88123 ?</blockquote>" in text
-    assert "order_status 93 %" in text
+    assert "order_status 93%" in text
+    assert "order_number 88123" in text
     assert "Draft (1/3)" in text
     assert CARD.draft_text in text
-    assert f"<i>{CARD.why}</i>" in text
+    assert "<i>order_status 90% · neutral · uses order_number</i>" in text
     assert [label[0] for label in labels(keyboard)] == ["✅", "✏", "🔁", "❌", "🏷"]
     assert datas(keyboard) == ["s:42", "e:42", "v:42", "d:42", "m:42"]
 
@@ -71,11 +61,10 @@ def test_decided_card_has_no_buttons_and_says_who_did_what() -> None:
         CARD,
         status=DraftStatus.EDITED,
         final_text="Elle arrive jeudi.",
-        status_line="✏️ Edited and sent by Marc at 14:02",
         decided_by="Marc",
         decided_at=datetime(2026, 11, 28, 19, 2, tzinfo=UTC),
     )
-    text, keyboard = render_card(decided)
+    text, keyboard = render_card(decided, ZONE)  # 19:02 UTC is 14:02 in Toronto
     assert keyboard is None
     assert "Edited and sent by Marc at 14:02" in text
     assert "Elle arrive jeudi." in text
@@ -93,9 +82,14 @@ def test_decided_card_has_no_buttons_and_says_who_did_what() -> None:
     ],
 )
 def test_customer_text_is_escaped_everywhere(nasty: str) -> None:
-    card = replace(CARD, customer_name=nasty, message_text=nasty, summary=nasty, draft_text=nasty,
-                   why=nasty)  # fmt: skip
-    text, _ = render_card(card)
+    card = sample_card(
+        customer_name=nasty,
+        message_text=nasty,
+        entities=(entity("PRODUCT", nasty),),
+        draft_text=nasty,
+        why=sample_why(legacy_text=nasty),
+    )
+    text, _ = render_card(card, ZONE)
     assert html.escape(nasty, quote=False) in text
     # Only the card's own tags remain.
     tags = set(re.findall(r"</?([a-z]+)", text))
@@ -104,23 +98,23 @@ def test_customer_text_is_escaped_everywhere(nasty: str) -> None:
 
 def test_a_huge_message_is_clipped_to_fit_telegram() -> None:
     card = replace(CARD, message_text="&<>" * 5000, draft_text="é" * 3000)
-    text, _ = render_card(card)
+    text, _ = render_card(card, ZONE)
     assert len(text) <= MAX_MESSAGE
     assert "more characters" in text
     assert "é" * 200 in text  # the draft, what the reviewer decides on, is kept longest
 
 
 def test_an_attachment_is_named() -> None:
-    text, _ = render_card(replace(CARD, attachment_kind="photo", message_text=""))
+    text, _ = render_card(replace(CARD, attachment_kind="photo", message_text=""), ZONE)
     assert "[sent a photo, no text]" in text
     assert "<blockquote>" not in text
-    captioned, _ = render_card(replace(CARD, attachment_kind="voice", message_text="listen"))
+    captioned, _ = render_card(replace(CARD, attachment_kind="voice", message_text="listen"), ZONE)
     assert "[sent a voice]" in captioned
     assert "<blockquote>listen</blockquote>" in captioned
 
 
 def test_promotional_drafts_say_so() -> None:
-    text, _ = render_card(replace(CARD, promotional=True))
+    text, _ = render_card(replace(CARD, promotional=True), ZONE)
     assert "promotional" in text
 
 

@@ -8,7 +8,6 @@ import pytest
 from telegram import Message, MessageReactionUpdated, Update
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
-from bot.channels.base import DeliveryFailed
 from bot.channels.telegram_calls import chunks, deliver, file_url
 from bot.channels.telegram_events import (
     attachment_kind,
@@ -21,6 +20,7 @@ from bot.channels.telegram_events import (
     say,
 )
 from bot.domain import ReviewAction
+from bot.review.ports import DeliveryFailed
 
 LEA = {"id": 4242, "is_bot": False, "first_name": "Léa", "last_name": "Tremblay",
        "username": "lea_t", "language_code": "fr"}  # fmt: skip

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import asyncio
 from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from bot.domain import DraftStatus, ReviewAction
 from bot.i18n import MESSAGES
-from bot.review.cards import CardEntity, ReviewCard
+from bot.review.cards import ReviewCard
 from bot.web import i18n
 from bot.web.charts import Bars, Columns, Series, stacked_bars, stacked_columns
 from bot.web.hub import EventHub, PageEvent
@@ -24,35 +25,25 @@ from bot.web.payloads import (
     customer_post_from_json,
     inbound_message,
 )
+from tests.cards import sample_card
 
 NOW = datetime(2024, 5, 1, 14, 2, tzinfo=UTC)
+ZONE = ZoneInfo("America/Toronto")
 
 
 def card(**changes: object) -> ReviewCard:
     values: dict[str, object] = {
-        "card_id": 7,
-        "draft_id": 21,
         "customer_name": "Léa <b>",
         "customer_platform": "web",
         "message_text": "<script>alert(1)</script> {{ x }}",
-        "attachment_kind": None,
-        "language": "en",
         "intent": "complaint",
-        "intent_confidence": 0.92,
+        "confidence": 0.92,
         "sentiment": "negative",
-        "entities": (CardEntity("ORDER_NUMBER", "88123"),),
-        "summary": "complaint 92 % · negative · en · order 88123",
         "draft_text": "Hi Léa",
-        "why": "complaint",
-        "template": "en/complaint/a",
-        "promotional": False,
-        "variant": 1,
-        "variants": 3,
-        "status": DraftStatus.PENDING,
         "intent_choices": ("complaint", "order_status"),
     }
     values.update(changes)
-    return ReviewCard(**values)  # type: ignore[arg-type]
+    return sample_card(**values)
 
 
 # --- customer messages -----------------------------------------------------------------------
@@ -135,9 +126,7 @@ def test_bad_actions_are_refused(payload: dict[str, object]) -> None:
 
 
 def test_card_json_keeps_customer_text_as_plain_strings() -> None:
-    shown = card_to_json(
-        card(status=DraftStatus.SENT, decided_at=NOW, status_line="✅ Sent by Léa at 10:02")
-    )
+    shown = card_to_json(card(status=DraftStatus.SENT, decided_at=NOW, decided_by="Léa"), ZONE)
     assert shown["message_text"] == "<script>alert(1)</script> {{ x }}"
     assert shown["customer_name"] == "Léa <b>"
     assert shown["entities"] == [{"label": "ORDER_NUMBER", "text": "88123"}]
@@ -145,6 +134,8 @@ def test_card_json_keeps_customer_text_as_plain_strings() -> None:
     assert shown["decided"] is True
     assert shown["decided_at"] == "2024-05-01T14:02:00+00:00"
     assert shown["intent_choices"] == ["complaint", "order_status"]
+    assert shown["status_line"] == "✅ Sent by Léa at 10:02"  # 14:02 UTC, in the brand's zone
+    assert shown["summary"] == "complaint 92% · negative · en · order_number 88123"
 
 
 # --- language ----------------------------------------------------------------------------------

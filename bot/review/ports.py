@@ -1,39 +1,27 @@
-"""The seams every channel adapter fills: where customers write, where reviewers decide.
+"""The seams the review core needs, owned by the core: where customers are answered, where
+reviewers decide.
 
-An adapter (Telegram, Slack, the local web playground) plays up to three parts, each a small
-``Protocol`` so that a test fake needs no inheritance:
+A channel adapter (Telegram, Slack, the web playground, the terminal console) plays one or both
+parts, each a small ``Protocol`` so that a fake needs no inheritance (``bot/review/fakes.py``
+ships two):
 
 - ``CustomerChannel``: sends an approved reply back to a customer (called by the outbox sender);
-- ``ReviewSurface``: posts a review card to the team's desk and edits it after a decision;
-- ``ChannelAdapter``: its lifecycle in the service (HTTP routes on the shared server, start, stop).
+- ``ReviewSurface``: posts a review card to the team's desk and edits it after a decision.
 
-Adapters translate at the edge: platform types never leave ``bot/channels/``. What comes in becomes
-an ``InboundMessage`` (handed to ``ReviewDesk.receive``) or a ``ReviewerAction`` (handed to
-``ReviewDesk.act``); what goes out is plain text or a platform-neutral ``ReviewCard`` that each
-surface renders and escapes for its own markup.
+Adapters import this module, never the reverse: what comes in becomes an ``InboundMessage``
+(handed to ``ReviewDesk.receive``) or a ``ReviewerAction`` (``ReviewDesk.act``); what goes out is
+plain text or a ``ReviewCard`` that each surface renders and escapes for its own markup.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Protocol, runtime_checkable
+from typing import Protocol, runtime_checkable
 
 from bot.domain import Platform
+from bot.review.cards import CardRef, ReviewCard
 
-if TYPE_CHECKING:
-    from starlette.routing import BaseRoute
-
-    from bot.review.cards import ReviewCard
-
-__all__ = [
-    "CardRef",
-    "ChannelAdapter",
-    "CustomerChannel",
-    "DeliveryFailed",
-    "ReplyAddress",
-    "ReviewSurface",
-]
+__all__ = ["CustomerChannel", "DeliveryFailed", "ReplyAddress", "ReviewSurface"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,21 +38,12 @@ class ReplyAddress:
     reply_to_message_id: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class CardRef:
-    """One posted review card: which desk, which chat, which platform message (Slack ``ts``)."""
-
-    desk: Platform
-    chat_id: str
-    message_id: str
-
-
 class DeliveryFailed(Exception):
     """A platform refused or failed to take a message.
 
     ``retry_after`` (seconds) is the platform's own answer to a 429; ``permanent`` means retrying
     cannot help (chat not found, bot blocked by the customer, invalid token): the outbox gives up
-    at once and records ``reason``.
+    at once and records ``reason`` (the platform's own words, kept for the operator).
     """
 
     def __init__(
@@ -98,7 +77,7 @@ class CustomerChannel(Protocol):
 
 @runtime_checkable
 class ReviewSurface(Protocol):
-    """A review desk on one platform: a Slack channel, a Telegram agents group, the web page."""
+    """A review desk on one platform: a Slack channel, a Telegram agents group, a page."""
 
     platform: Platform
 
@@ -108,23 +87,4 @@ class ReviewSurface(Protocol):
 
     async def update_card(self, ref: CardRef, card: ReviewCard) -> None:
         """Show ``card`` in place of what ``ref`` shows (decided cards lose their buttons)."""
-        ...
-
-
-@runtime_checkable
-class ChannelAdapter(Protocol):
-    """A platform adapter's life in the service: routes on the shared HTTP server, start, stop."""
-
-    platform: Platform
-
-    def routes(self) -> Sequence[BaseRoute]:
-        """Starlette routes this adapter serves (webhooks, the playground); may be empty."""
-        ...
-
-    async def start(self) -> None:
-        """Connect (long polling, Socket Mode, webhooks registration…); returns once running."""
-        ...
-
-    async def stop(self) -> None:
-        """Disconnect and release what ``start`` took; safe to call twice."""
         ...

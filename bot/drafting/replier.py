@@ -1,0 +1,157 @@
+"""The one way a customer message becomes drafts, whoever asks: ``replique draft`` or the desk.
+
+``Replier`` analyses a message and drafts replies to it, applying the customer rules in one
+place:
+
+- an earlier message of the conversation still waiting for its reply is answered together with
+  the new one: the analysis reads both (``CustomerContext.answers_earlier``);
+- the analysis is hinted with the customer's known language, else the platform's;
+- the language to answer in is remembered once the analyser is sure of it (a language the brand
+  answers in, identified with more than even confidence);
+- an opt-out counts at once: this very reply carries no offer, and it is to be remembered;
+- a reviewer's intent correction replaces the model's intent, everything else it found kept.
+
+It reads what is known of the customer (a ``CustomerContext``, from the store or from the memory
+of a ``replique draft`` run) and returns the drafts with the ``ProfileChanges`` to remember; it
+stores nothing itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from bot.config import AppConfig
+from bot.domain import Analysis, CustomerProfile, IntentScore, Platform
+from bot.drafting.drafter import Drafter, DraftResult
+from bot.nlp.analyser import Analyser, AnalysisRequest
+
+__all__ = [
+    "LANGUAGE_CERTAINTY",
+    "CustomerContext",
+    "ProfileChanges",
+    "Replier",
+    "Reply",
+    "ReplyRequest",
+]
+
+#: How sure the language identification must be before the customer's language is remembered.
+LANGUAGE_CERTAINTY = 0.5
+
+
+@dataclass(frozen=True, slots=True)
+class CustomerContext:
+    """What is known of the customer and the conversation when their message is drafted for."""
+
+    profile: CustomerProfile
+    #: An earlier message of the conversation still waits for its reply: answer both at once.
+    answers_earlier: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class ReplyRequest:
+    """One customer message to draft replies to."""
+
+    text: str
+    context: CustomerContext
+    channel: Platform = "cli"
+    #: What the platform says of the language ("fr-CA"), when the customer's is not known yet.
+    language_hint: str | None = None
+    #: When the customer wrote (relative dates are read against it); default: now.
+    received_at: datetime | None = None
+    #: A reviewer's correction of the intent.
+    intent: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ProfileChanges:
+    """What to remember of the customer after this message (None: nothing new)."""
+
+    language: str | None = None
+    opted_out_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """The analysis, the ranked drafts, the profile they were drafted for and what to keep."""
+
+    analysis: Analysis
+    result: DraftResult
+    profile: CustomerProfile
+    changes: ProfileChanges = field(default_factory=ProfileChanges)
+
+
+class Replier:
+    """Analyses customer messages and drafts replies, with the customer rules applied."""
+
+    def __init__(
+        self,
+        config: AppConfig,
+        *,
+        analyser: Analyser | None = None,
+        drafter: Drafter | None = None,
+    ) -> None:
+        self.config = config
+        self.analyser = analyser or Analyser(config)
+        self.drafter = drafter or Drafter(config)
+        self._zone = ZoneInfo(config.brand.timezone)
+
+    def reply(self, request: ReplyRequest, *, now: datetime | None = None) -> Reply:
+        """Analyse ``request`` and draft replies to it."""
+        now = now or datetime.now(UTC)
+        return self.draft(request, self.analyse_many([request], now=now)[0], now=now)
+
+    def analysis_request(self, request: ReplyRequest, *, now: datetime) -> AnalysisRequest:
+        """What the analyser is asked for ``request`` (the text it reads, the hint, the day)."""
+        profile = request.context.profile
+        text = request.text
+        if request.context.answers_earlier and profile.earlier_messages:
+            # The previous message is still unanswered: draft for both together.
+            text = f"{profile.earlier_messages[-1]}\n{request.text}"
+        received = request.received_at or now
+        return AnalysisRequest(
+            text,
+            hint=profile.language or request.language_hint,
+            today=received.astimezone(self._zone).date(),
+        )
+
+    def analyse_many(
+        self, requests: Sequence[ReplyRequest], *, now: datetime | None = None
+    ) -> list[Analysis]:
+        """Analyse several messages in one batch (they must not depend on each other)."""
+        now = now or datetime.now(UTC)
+        return self.analyser.analyse_many([self.analysis_request(r, now=now) for r in requests])
+
+    def draft(
+        self, request: ReplyRequest, analysis: Analysis, *, now: datetime | None = None
+    ) -> Reply:
+        """Draft replies to ``request`` from its ``analysis`` (``analysis_request`` made)."""
+        now = now or datetime.now(UTC)
+        if request.intent is not None:
+            analysis = replace(
+                analysis,
+                intent=IntentScore(request.intent, 1.0),
+                handoff_reason=None,
+                predicted_intent=None,
+            )
+        profile = request.context.profile
+        language = None
+        if (
+            analysis.language in self.config.brand.languages
+            and analysis.language_confidence > LANGUAGE_CERTAINTY
+            and analysis.language != profile.language
+        ):
+            language = analysis.language
+        opted_out_at = None
+        if analysis.intent.name == "opt_out" and not profile.opted_out:
+            opted_out_at = now
+            profile = replace(profile, opted_out=True)
+        result = self.drafter.draft(analysis, profile, channel=request.channel, now=now)
+        return Reply(
+            analysis=analysis,
+            result=result,
+            profile=profile,
+            changes=ProfileChanges(language=language, opted_out_at=opted_out_at),
+        )

@@ -1,0 +1,112 @@
+"""The cards on every review surface: posted once per surface, kept in step after each change.
+
+A card can sit on several desks at once (a Slack channel, a Telegram agents group, the web page);
+the store remembers where each copy was posted (``card_posts``), so a decision made on one shows
+on all of them, and a reaction on any copy finds its card.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from functools import partial
+from typing import cast
+from zoneinfo import ZoneInfo
+
+from bot import metrics
+from bot.domain import Platform
+from bot.review.card_builder import build_card
+from bot.review.cards import CardRef, ReviewCard
+from bot.review.ports import ReviewSurface
+from bot.review.worker import RunSync
+from bot.store import CardView, Store
+
+__all__ = ["Board"]
+
+log = logging.getLogger(__name__)
+
+
+class Board:
+    """Every review surface, and the cards shown on them."""
+
+    def __init__(
+        self,
+        *,
+        store: Store,
+        run: RunSync,
+        intent_choices: Callable[[], tuple[str, ...]],
+        zone: ZoneInfo,
+    ) -> None:
+        self._store = store
+        #: The brand's time zone: every surface shows times in it.
+        self.zone = zone
+        self._run = run
+        self._intent_choices = intent_choices
+        self._surfaces: list[ReviewSurface] = []
+        #: Display names of reviewers seen acting, for the "who" of a decided card.
+        self.reviewer_names: dict[str, str] = {}
+
+    def add_surface(self, surface: ReviewSurface) -> None:
+        self._surfaces.append(surface)
+
+    @property
+    def has_surfaces(self) -> bool:
+        return bool(self._surfaces)
+
+    def surface_for(self, desk: str) -> ReviewSurface | None:
+        return next((s for s in self._surfaces if s.platform == desk), None)
+
+    def card_from(self, view: CardView) -> ReviewCard:
+        """The platform-neutral card for a stored view."""
+        return build_card(
+            view, intent_choices=self._intent_choices(), reviewer_names=self.reviewer_names
+        )
+
+    async def card(self, card_id: int) -> ReviewCard | None:
+        view = await self._run(partial(self._store.card_view, card_id))
+        return None if view is None else self.card_from(view)
+
+    async def post(self, card: ReviewCard) -> tuple[CardRef, ...]:
+        """Post ``card`` on every surface; a surface that refuses is left to the sweep."""
+        refs: list[CardRef] = []
+        for surface in self._surfaces:
+            try:
+                ref = await surface.post_card(card)
+            except Exception:
+                # The card stays in the store; the sweep posts it again.
+                log.exception("review card %s: %s did not take it", card.card_id, surface.platform)
+                metrics.CARD_FAILURES.labels(surface.platform).inc()
+                continue
+            await self._run(
+                partial(
+                    self._store.add_card_post,
+                    card.card_id,
+                    desk=ref.desk,
+                    chat_id=ref.chat_id,
+                    message_id=ref.message_id,
+                )
+            )
+            metrics.CARDS_POSTED.labels(surface.platform).inc()
+            refs.append(ref)
+        return tuple(refs)
+
+    async def refresh(self, card_id: int, *, card: ReviewCard | None = None) -> tuple[CardRef, ...]:
+        """Show the card's current state wherever it was posted."""
+        card = card or await self.card(card_id)
+        if card is None:
+            return ()
+        posts = await self._run(partial(self._store.card_posts, card_id))
+        refs: list[CardRef] = []
+        for stored in posts:
+            post = CardRef(cast(Platform, stored.desk), stored.chat_id, stored.message_id)
+            surface = self.surface_for(post.desk)
+            if surface is None:
+                continue
+            try:
+                await surface.update_card(post, card)
+            except Exception:
+                log.exception("review card %s: %s did not take the update", card_id, post.desk)
+                metrics.CARD_FAILURES.labels(post.desk).inc()
+                continue
+            refs.append(post)
+        return tuple(refs)
