@@ -31,7 +31,7 @@ unit: install
 test: lint typecheck unit
 
 bench: install
-	$(BIN)/python benchmarks/run.py
+	$(BIN)/python -m benchmarks.run
 
 # Retrain the shipped default models from bot/training/data (deterministic, seeded).
 models: install

@@ -22,7 +22,6 @@ import json
 import os
 import re
 import signal
-import sys
 import tempfile
 import time
 from collections.abc import AsyncIterator
@@ -30,13 +29,12 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from tests.fakes.slack_api import FakeSlackAPI, SlackEventSender
+from tests.fakes.slack_api import measure_card_latency as slack_latency
+from tests.fakes.telegram_api import FakeTelegram
+from tests.fakes.telegram_bench import measure_card_latency as telegram_latency
 
-from tests.fakes.slack_api import FakeSlackAPI, SlackEventSender  # noqa: E402
-from tests.fakes.slack_api import measure_card_latency as slack_latency  # noqa: E402
-from tests.fakes.telegram_api import FakeTelegram  # noqa: E402
-from tests.fakes.telegram_bench import measure_card_latency as telegram_latency  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 REVIEW_CHAT = -1009876543210
 SLACK_REVIEW = "CREVIEW"

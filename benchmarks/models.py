@@ -26,8 +26,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from baseline import run_baseline
-
+from benchmarks.baseline import run_baseline
 from bot.domain import HANDOFF_INTENT
 from bot.nlp.analyser import DEFAULT_MODELS
 from bot.training.build_default import DEFAULT_SETTINGS, training_examples

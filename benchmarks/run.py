@@ -34,12 +34,11 @@ import time
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from bot.config import load_config
+from bot.drafting.session import DraftRequest, DraftSession
+from bot.training.datasets import TRAINING_DATA, load_examples
 
-from bot.config import load_config  # noqa: E402
-from bot.drafting.session import DraftRequest, DraftSession  # noqa: E402
-from bot.training.datasets import TRAINING_DATA, load_examples  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 REPLIQUE = Path(sys.executable).parent / "replique"
 RESULTS = ROOT / "benchmarks" / "results"
@@ -151,8 +150,7 @@ def run_core(args: argparse.Namespace) -> None:
 
 
 def run_models_section(args: argparse.Namespace) -> None:
-    sys.path.insert(0, str(Path(__file__).resolve().parent))
-    from models import print_models, run_models
+    from benchmarks.models import print_models, run_models
 
     results = run_models(args.models or ())
     results["machine"] = {"cpus": os.cpu_count(), "python": platform.python_version()}
@@ -168,11 +166,10 @@ def run_models_section(args: argparse.Namespace) -> None:
 
 
 def run_channels_section(args: argparse.Namespace) -> None:
-    sys.path.insert(0, str(Path(__file__).resolve().parent))
     import asyncio
 
-    from channels import print_table
-    from channels import run as run_channels
+    from benchmarks.channels import print_table
+    from benchmarks.channels import run as run_channels
 
     report = asyncio.run(run_channels(args.channel_messages, args.channel_rate))
     report["machine"] = {"cpus": os.cpu_count(), "python": platform.python_version()}

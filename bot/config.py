@@ -152,7 +152,8 @@ class AppConfig(_Strict):
     @cached_property
     def templates_dir(self) -> Path:
         if self.templates is None:
-            return Path(__file__).resolve().parent.parent / "templates"
+            # bot/templates is the top-level templates/ folder (a link), so the wheel carries it.
+            return Path(__file__).resolve().parent / "templates"
         return self.resolve(self.templates)
 
 

@@ -29,7 +29,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Sequence
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any, Final
+from typing import Any, Final
 from zoneinfo import ZoneInfo
 
 import aiohttp
@@ -70,11 +70,8 @@ from bot.drafting.escaping import escape_slack
 from bot.errors import ConfigError
 from bot.i18n import t
 from bot.review.cards import CardRef, ReviewCard, ReviewerAction
-from bot.review.ports import DeliveryFailed, ReplyAddress
+from bot.review.ports import DeliveryFailed, Desk, ReplyAddress
 from bot.wording import notice_text, status_line
-
-if TYPE_CHECKING:
-    from bot.review.desk import ReviewDesk
 
 __all__ = ["SlackAdapter"]
 
@@ -98,7 +95,7 @@ class SlackAdapter:
 
     platform: Platform = "slack"
 
-    def __init__(self, *, desk: ReviewDesk, settings: Settings, config: AppConfig) -> None:
+    def __init__(self, *, desk: Desk, settings: Settings, config: AppConfig) -> None:
         if settings.slack_bot_token is None:
             raise ConfigError("slack.no_bot_token")
         token = settings.slack_bot_token.get_secret_value()

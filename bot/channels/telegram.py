@@ -26,7 +26,7 @@ import re
 from collections import OrderedDict
 from collections.abc import Sequence
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from starlette.requests import Request
@@ -61,11 +61,8 @@ from bot.drafting.escaping import escape_telegram_html
 from bot.errors import ConfigError
 from bot.i18n import t
 from bot.review.cards import ActionOutcome, CardRef, Notice, ReviewCard, ReviewerAction
-from bot.review.ports import DeliveryFailed, ReplyAddress
+from bot.review.ports import DeliveryFailed, Desk, ReplyAddress
 from bot.wording import notice_text
-
-if TYPE_CHECKING:
-    from bot.review.desk import ReviewDesk
 
 __all__ = ["ALLOWED_UPDATES", "WEBHOOK_PATH", "TelegramAdapter"]
 
@@ -90,7 +87,7 @@ class TelegramAdapter:
 
     platform: Platform = "telegram"
 
-    def __init__(self, *, desk: ReviewDesk, settings: Settings, config: AppConfig) -> None:
+    def __init__(self, *, desk: Desk, settings: Settings, config: AppConfig) -> None:
         if settings.telegram_bot_token is None:
             raise ConfigError("telegram.no_token")
         self._desk = desk

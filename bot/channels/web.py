@@ -27,7 +27,7 @@ from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Final, Protocol
+from typing import TYPE_CHECKING, Any, Final
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
@@ -39,10 +39,10 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from bot.config import AppConfig
-from bot.domain import InboundMessage, Platform
+from bot.domain import Platform
 from bot.i18n import Lang
-from bot.review.cards import ActionOutcome, CardRef, ReviewCard, ReviewerAction
-from bot.review.ports import ReplyAddress
+from bot.review.cards import CardRef, ReviewCard
+from bot.review.ports import Desk, ReplyAddress
 from bot.web import i18n
 from bot.web.hub import EventHub, PageEvent
 from bot.web.insights_page import render_insights
@@ -74,13 +74,6 @@ _KEEP: Final = 300
 #: Seconds between SSE keep-alive comments, so proxies and browsers keep the stream open.
 _PING: Final = 15
 _SAMPLE_NAMES: Final = ("Léa Tremblay", "Sam Carter", "Chloé Martin", "Noah Roy")
-
-
-class Desk(Protocol):
-    """What the adapter needs of ``bot.review.desk.ReviewDesk`` (a test fake needs no more)."""
-
-    async def receive(self, message: InboundMessage, *, event_id: str | None = None) -> Any: ...
-    async def act(self, action: ReviewerAction) -> ActionOutcome: ...
 
 
 @dataclass(slots=True)

@@ -26,6 +26,7 @@ __all__ = [
     "CardVersion",
     "Notice",
     "NoticeKind",
+    "ReceiveOutcome",
     "ReviewCard",
     "ReviewerAction",
 ]
@@ -170,6 +171,15 @@ class Notice:
     choices: tuple[str, ...] = ()
     variant: int = 0
     variants: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class ReceiveOutcome:
+    """What came of a customer message: ``duplicate`` when its event id was seen before."""
+
+    duplicate: bool
+    card: ReviewCard | None = None
+    refs: tuple[CardRef, ...] = field(default=())
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,7 +21,7 @@ import contextlib
 import logging
 import time
 from collections.abc import AsyncIterator, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from functools import partial
 from typing import Any
@@ -39,7 +39,15 @@ from bot.domain import (
 )
 from bot.drafting.replier import CustomerContext, Replier, ReplyRequest
 from bot.review.board import Board
-from bot.review.cards import ActionOutcome, CardRef, Notice, NoticeKind, ReviewCard, ReviewerAction
+from bot.review.cards import (
+    ActionOutcome,
+    CardRef,
+    Notice,
+    NoticeKind,
+    ReceiveOutcome,
+    ReviewCard,
+    ReviewerAction,
+)
 from bot.review.outbox import OutboxSender
 from bot.review.ports import ReviewSurface
 from bot.review.worker import Worker
@@ -57,15 +65,6 @@ _DONE = {
     ReviewAction.EDIT: NoticeKind.DONE_EDIT,
     ReviewAction.DISCARD: NoticeKind.DONE_DISCARD,
 }
-
-
-@dataclass(frozen=True, slots=True)
-class ReceiveOutcome:
-    """What came of a customer message: ``duplicate`` when its event id was seen before."""
-
-    duplicate: bool
-    card: ReviewCard | None = None
-    refs: tuple[CardRef, ...] = field(default=())
 
 
 class ReviewDesk:

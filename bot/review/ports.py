@@ -8,6 +8,9 @@ ships two):
 - ``CustomerChannel``: sends an approved reply back to a customer (called by the outbox sender);
 - ``ReviewSurface``: posts a review card to the team's desk and edits it after a decision.
 
+``Desk`` is the other direction: what an adapter may ask of the review desk
+(``bot.review.desk.ReviewDesk``), so an adapter's own tests can drive it with a small fake.
+
 Adapters import this module, never the reverse: what comes in becomes an ``InboundMessage``
 (handed to ``ReviewDesk.receive``) or a ``ReviewerAction`` (``ReviewDesk.act``); what goes out is
 plain text or a ``ReviewCard`` that each surface renders and escapes for its own markup.
@@ -18,10 +21,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
-from bot.domain import Platform
-from bot.review.cards import CardRef, ReviewCard
+from bot.domain import InboundMessage, Platform
+from bot.review.cards import ActionOutcome, CardRef, ReceiveOutcome, ReviewCard, ReviewerAction
 
-__all__ = ["CustomerChannel", "DeliveryFailed", "ReplyAddress", "ReviewSurface"]
+__all__ = ["CustomerChannel", "DeliveryFailed", "Desk", "ReplyAddress", "ReviewSurface"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,4 +90,30 @@ class ReviewSurface(Protocol):
 
     async def update_card(self, ref: CardRef, card: ReviewCard) -> None:
         """Show ``card`` in place of what ``ref`` shows (decided cards lose their buttons)."""
+        ...
+
+
+class Desk(Protocol):
+    """What channel adapters ask of the review desk."""
+
+    def is_reviewer(self, platform: Platform | str, user_id: str) -> bool:
+        """True when ``user_id`` may act on drafts from ``platform``."""
+        ...
+
+    async def receive(
+        self, message: InboundMessage, *, event_id: str | None = None
+    ) -> ReceiveOutcome:
+        """Take a customer message in (once per ``event_id``) and show its card."""
+        ...
+
+    async def act(self, action: ReviewerAction) -> ActionOutcome:
+        """Apply a reviewer's action once."""
+        ...
+
+    async def card_for_draft(self, draft_id: int) -> ReviewCard | None:
+        """The card showing ``draft_id``'s message now, or None."""
+        ...
+
+    async def card_at(self, ref: CardRef) -> ReviewCard | None:
+        """The card posted at ``ref``, or None."""
         ...

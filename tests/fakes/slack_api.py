@@ -107,7 +107,7 @@ class FakeSlackAPI:
         await site.start()
         server = site._server
         assert server is not None
-        self.port = server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self.port = server.sockets[0].getsockname()[1]  # type: ignore[attr-defined]
         return self
 
     async def stop(self) -> None:
@@ -341,11 +341,11 @@ class SlackEventSender:
         if self._session is None:
             self._session = aiohttp.ClientSession()
         stamp = str(timestamp if timestamp is not None else int(time.time()))
-        headers = {
+        headers: dict[str, str] = {
             "Content-Type": content_type,
             "X-Slack-Request-Timestamp": stamp,
             "X-Slack-Signature": signature
-            or self._verifier.generate_signature(timestamp=stamp, body=body),
+            or str(self._verifier.generate_signature(timestamp=stamp, body=body)),
         }
         if retry_num is not None:
             headers["X-Slack-Retry-Num"] = str(retry_num)

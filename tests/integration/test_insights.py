@@ -73,7 +73,8 @@ def message(
 def test_empty_store_has_nothing_to_show(store: Store) -> None:
     found = store.insights(since=T0 - timedelta(days=30), until=T0)
     assert found.messages == found.decisions == 0
-    assert found.messages_by_intent == found.outcomes_by_template == ()
+    assert found.messages_by_intent == ()
+    assert found.outcomes_by_template == ()
     assert found.median_decision_seconds is None
     assert found.offers_blocked == ()
 

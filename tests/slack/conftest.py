@@ -23,16 +23,16 @@ from starlette.applications import Starlette
 from starlette.routing import BaseRoute
 
 from bot.config import AppConfig, Settings
-from bot.domain import DraftStatus, InboundMessage, IntentScore, Platform, Refusal, ReviewAction
+from bot.domain import DraftStatus, InboundMessage, IntentScore, Refusal, ReviewAction
 from bot.review.cards import (
     ActionOutcome,
     CardRef,
     Notice,
     NoticeKind,
+    ReceiveOutcome,
     ReviewCard,
     ReviewerAction,
 )
-from bot.review.desk import ReceiveOutcome
 from bot.review.ports import CustomerChannel, ReplyAddress, ReviewSurface
 from bot.service import wire
 from tests.cards import sample_card
@@ -144,7 +144,7 @@ class FakeDesk:
         if adapter.reviews:
             self.add_surface(adapter)
 
-    def is_reviewer(self, platform: Platform, user_id: str) -> bool:
+    def is_reviewer(self, platform: str, user_id: str) -> bool:
         return platform == "slack" and user_id in self.reviewers
 
     async def receive(

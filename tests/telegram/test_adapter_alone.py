@@ -9,7 +9,7 @@ from typing import Any
 from bot.channels.telegram import TelegramAdapter
 from bot.config import AppConfig
 from bot.domain import InboundMessage
-from bot.review.desk import ReceiveOutcome
+from bot.review.cards import ActionOutcome, CardRef, ReceiveOutcome, ReviewCard, ReviewerAction
 from tests.cards import sample_card
 from tests.fakes.telegram_api import FakeTelegram
 from tests.fakes.telegram_bench import measure_card_latency
@@ -28,7 +28,18 @@ class PostingDesk:
     def is_reviewer(self, platform: str, user_id: str) -> bool:
         return True
 
-    async def receive(self, message: InboundMessage, *, event_id: str | None = None) -> Any:
+    async def act(self, action: ReviewerAction) -> ActionOutcome:
+        raise AssertionError("no reviewer acts in these tests")
+
+    async def card_for_draft(self, draft_id: int) -> ReviewCard | None:
+        return None
+
+    async def card_at(self, ref: CardRef) -> ReviewCard | None:
+        return None
+
+    async def receive(
+        self, message: InboundMessage, *, event_id: str | None = None
+    ) -> ReceiveOutcome:
         self.received.append(message)
         card = replace(CARD, message_text=message.text)
         ref = await self.surfaces[0].post_card(card)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import csv
 import json
-import sys
 from dataclasses import replace
 from pathlib import Path
 from typing import cast
@@ -152,9 +151,7 @@ def test_feature_index_keeps_features_seen_often_enough() -> None:
 
     nlp = spacy.blank("en")
     docs = [nlp.make_doc(text) for text in ("refund me", "refund now", "hello")]
-    model: Model = tfidf.build_tfidf_text_classifier(  # type: ignore[type-arg]
-        exclusive_classes=True, min_count=2
-    )
+    model: Model = tfidf.build_tfidf_text_classifier(exclusive_classes=True, min_count=2)
     kept = tfidf.fit_feature_index(model, docs)
     everything = tfidf.fit_feature_index(
         tfidf.build_tfidf_text_classifier(exclusive_classes=True, min_count=1), docs
@@ -208,8 +205,7 @@ def test_cli_trains_with_plain_progress_lines_and_evaluates(tmp_path: Path) -> N
 
 
 def test_baseline_runs_on_a_slice() -> None:
-    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
-    from baseline import run_baseline
+    from benchmarks.baseline import run_baseline
 
     train, test = _slice("en", 40), _slice("en", 100, "intents_eval.yml")
     result = run_baseline(

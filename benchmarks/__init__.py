@@ -1,0 +1,1 @@
+"""``make bench``: Réplique's performance targets, measured (``python -m benchmarks.run``)."""
