@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint typecheck unit bench models clean
+.PHONY: install run test lint typecheck unit unit-fast bench models clean
 
 install: $(STAMP)
 
@@ -27,6 +27,11 @@ typecheck: install
 
 unit: install
 	$(BIN)/pytest -q
+
+# The quick lane while working: unit and integration tests on SQLite, no PostgreSQL, no browser
+# (under a minute). `make test` runs everything.
+unit-fast: install
+	$(BIN)/pytest -q -m "not browser and not postgres" tests/unit tests/integration
 
 test: lint typecheck unit
 

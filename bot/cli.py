@@ -120,6 +120,10 @@ def check(config: ConfigOption = None) -> None:
             except RepliqueError as exc:
                 problems.append(str(exc))
     problems.extend(str(problem) for problem in check_templates(app_config))
+    if app_config.catalog is not None and not app_config.has_catalog_file:
+        # Not a problem (every file is optional), but worth knowing: no product is recognised.
+        path = app_config.resolve(app_config.catalog)
+        stdout.print(escape(t("cli.check_no_catalog", path=path)))
     if problems:
         stderr.print(t("cli.check_problems", count=len(problems)))
         for problem in problems:
@@ -157,7 +161,12 @@ def init(
 def train(
     data: Annotated[Path, typer.Option(help="CSV (text,label) or YAML training file.")],
     out: Annotated[Path, typer.Option(help="Folder to write the model to.")],
-    lang: Annotated[str, typer.Option(help="Language of the data: en or fr.")] = "en",
+    lang: Annotated[
+        str | None,
+        typer.Option(
+            help="Language of the data: en or fr (default: the YAML's language:, else en)."
+        ),
+    ] = None,
     arch: Annotated[
         str,
         typer.Option(
@@ -169,18 +178,43 @@ def train(
     max_epochs: Annotated[int, typer.Option(help="Upper bound on training epochs.")] = 40,
 ) -> None:
     """Train an intent model from labelled examples."""
-    from bot.training.datasets import load_examples
-    from bot.training.trainer import TrainSettings, resolve_arch, train_classifier
+    from bot.training.datasets import language_of, load_examples
+    from bot.training.trainer import (
+        MIN_THRESHOLD,
+        MIN_TO_HOLD_OUT,
+        TrainSettings,
+        can_validate,
+        resolve_arch,
+        train_classifier,
+    )
 
+    declared = language_of(data)
+    if lang is not None and declared is not None and lang != declared:
+        raise RepliqueError("cli.lang_mismatch", lang=lang, declared=declared, path=data)
+    lang = lang or declared or "en"
     if lang not in ("en", "fr"):
         raise RepliqueError("cli.bad_lang", lang=lang)
     examples = load_examples(data)
     settings = TrainSettings(lang=lang, arch=arch, seed=seed, max_epochs=max_epochs)
     arch = resolve_arch(arch, len(examples))
     stdout.print(escape(t("cli.train_start", count=len(examples), lang=lang, arch=arch, seed=seed)))
+    if not can_validate(examples):
+        stdout.print(
+            escape(t("cli.train_no_validation", each=MIN_TO_HOLD_OUT, threshold=MIN_THRESHOLD))
+        )
     with _TrainingProgress(max_epochs) as progress:
         trained = train_classifier(examples, settings, on_epoch=progress.report)
     trained.save(out)
+    if not trained.n_dev:
+        saved = t(
+            "cli.train_saved_unvalidated",
+            out=out,
+            threshold=trained.threshold,
+            seconds=trained.seconds,
+            lang=lang,
+        )
+        stdout.print(escape(saved))
+        return
     saved = t(
         "cli.train_saved",
         out=out,
@@ -233,6 +267,14 @@ class _TrainingProgress:
                     completed=epoch.epoch,
                     total=epoch.total,
                 )
+                self._bar.console.print(escape(line))
+            else:
+                stdout.print(escape(line))
+            return
+        if not epoch.validated:
+            line = t("cli.train_epoch_unvalidated", epoch=epoch.epoch, loss=epoch.loss)
+            if self._bar is not None:
+                self._bar.update(self._task, completed=epoch.epoch)
                 self._bar.console.print(escape(line))
             else:
                 stdout.print(escape(line))
@@ -321,10 +363,10 @@ def console(config: ConfigOption = None) -> None:
 @friendly
 def run(config: ConfigOption = None) -> None:
     """Start the service: the configured Telegram/Slack adapters, or the local web playground."""
-    from bot.config import Settings
+    from bot.config import load_settings
     from bot.service import serve
 
-    settings = Settings()
+    settings = load_settings()
     serve(settings=settings, config=load_config(config, settings), echo=typer.echo)
 
 

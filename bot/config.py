@@ -12,9 +12,18 @@ from decimal import Decimal
 from functools import cached_property
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.errors import ConfigError, Joined, Words
@@ -31,8 +40,11 @@ __all__ = [
     "Settings",
     "load_catalog",
     "load_config",
+    "load_settings",
 ]
 
+#: The languages Réplique ships an analyser, templates and training data for.
+SHIPPED_LANGUAGES = ("fr", "en")
 #: Files shipped with the package: the demo ``replique.yml`` and ``catalog.yml``.
 RESOURCES = Path(__file__).parent / "resources"
 #: Where the project keeps its runtime files (SQLite store, logs) unless told otherwise.
@@ -56,7 +68,7 @@ class Settings(BaseSettings):
     database_url: str | None = None
     replique_config: Path | None = None
     replique_host: str = "127.0.0.1"
-    replique_port: int = 8080
+    replique_port: int = Field(default=8080, ge=0, le=65535)
     #: Serve the local web playground: unset means "when no platform token is set".
     replique_playground: bool | None = None
 
@@ -78,6 +90,39 @@ class BrandConfig(_Strict):
     #: Used when a message is too short to tell its language and the customer is new.
     default_language: str = "fr"
     languages: tuple[str, ...] = ("fr", "en")
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(str(Words("config.bad_timezone", zone=value))) from None
+        return value
+
+    @field_validator("languages")
+    @classmethod
+    def _answered_languages(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        unknown = [lang for lang in value if lang not in SHIPPED_LANGUAGES]
+        if unknown or not value:
+            shipped = ", ".join(SHIPPED_LANGUAGES)
+            raise ValueError(str(Words("config.bad_languages", languages=value, shipped=shipped)))
+        return value
+
+    @model_validator(mode="after")
+    def _default_is_answered(self) -> BrandConfig:
+        if self.default_language not in self.languages:
+            languages = ", ".join(self.languages)
+            raise ValueError(
+                str(
+                    Words(
+                        "config.bad_default_language",
+                        language=self.default_language,
+                        languages=languages,
+                    )
+                )
+            )
+        return self
 
     def sign_off_for(self, language: str) -> str:
         if isinstance(self.sign_off, str):
@@ -145,9 +190,16 @@ class AppConfig(_Strict):
 
     @cached_property
     def catalog_data(self) -> Catalog:
-        if self.catalog is None:
+        """The brand's products; a catalogue file that does not exist is an empty catalogue (every
+        key of replique.yml is optional, ``catalog.yml`` included)."""
+        if self.catalog is None or not self.has_catalog_file:
             return Catalog()
         return load_catalog(self.resolve(self.catalog))
+
+    @property
+    def has_catalog_file(self) -> bool:
+        """Whether the catalogue file named by ``catalog`` exists (none is an empty catalogue)."""
+        return self.catalog is not None and self.resolve(self.catalog).exists()
 
     @cached_property
     def templates_dir(self) -> Path:
@@ -183,6 +235,11 @@ def _read_yaml(path: Path, what: str) -> dict[str, Any]:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise ConfigError("config.not_found", what=Words(what), path=path) from None
+    except IsADirectoryError:
+        raise ConfigError("config.is_a_folder", what=Words(what), path=path) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = getattr(exc, "strerror", None) or exc
+        raise ConfigError("config.unreadable", what=Words(what), path=path, error=reason) from None
     except yaml.YAMLError as exc:
         raise ConfigError("config.bad_yaml", what=Words(what), path=path, error=exc) from None
     if raw is None:
@@ -195,8 +252,12 @@ def _read_yaml(path: Path, what: str) -> dict[str, Any]:
 def _explain(exc: ValidationError, path: Path) -> ConfigError:
     """Every problem pydantic found, each with the key it concerns (pydantic's own words)."""
     top = Words("config.top_level")
+    # pydantic prefixes the messages of validators with "Value error, ": ours stand alone.
     problems = Joined(
-        Joined([".".join(str(p) for p in err["loc"]) or top, err["msg"]], ": ")
+        Joined(
+            [".".join(str(p) for p in err["loc"]) or top, err["msg"].removeprefix("Value error, ")],
+            ": ",
+        )
         for err in exc.errors()
     )
     return ConfigError("config.invalid", path=path, problems=problems)
@@ -209,10 +270,28 @@ def load_catalog(path: Path) -> Catalog:
         raise _explain(exc, path) from None
 
 
+def load_settings() -> Settings:
+    """The environment's settings; ConfigError naming the variable when one is not valid."""
+    try:
+        return Settings()
+    except ValidationError as exc:
+        problems = Joined(
+            Joined(
+                [
+                    ".".join(str(p) for p in err["loc"]).upper(),
+                    err["msg"].removeprefix("Value error, "),
+                ],
+                ": ",
+            )
+            for err in exc.errors()
+        )
+        raise ConfigError("config.bad_environment", problems=problems) from None
+
+
 def load_config(path: Path | None = None, settings: Settings | None = None) -> AppConfig:
     """Load ``replique.yml``: ``path``, else ``REPLIQUE_CONFIG``, else ``./replique.yml``, else the
     bundled demo brand."""
-    settings = settings or Settings()
+    settings = settings or load_settings()
     explicit = path or settings.replique_config
     if explicit is None:
         local = Path("replique.yml")

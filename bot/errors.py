@@ -5,7 +5,8 @@
     ├── ModelError                an analyser model is missing, unreadable or incompatible
     ├── TrainingDataError         a training or evaluation file cannot be used
     ├── TemplateProblem           a reply template is missing, broken or renders badly
-    └── StoreError                the database cannot be reached or migrated
+    ├── StoreError                the database cannot be reached or migrated
+    └── ServiceError              the service cannot start: its port, a platform unreachable
 
 An error is raised with a catalogue key and its values (``ConfigError("config.not_found",
 path=…)``), not with a sentence: the words are looked up in ``bot/i18n/`` only when the error is
@@ -27,6 +28,7 @@ __all__ = [
     "Joined",
     "ModelError",
     "RepliqueError",
+    "ServiceError",
     "StoreError",
     "TemplateProblem",
     "TrainingDataError",
@@ -114,3 +116,7 @@ class TemplateProblem(RepliqueError):
 
 class StoreError(RepliqueError):
     """The database cannot be reached, opened or migrated."""
+
+
+class ServiceError(RepliqueError):
+    """``replique run`` cannot start: its address is taken, a platform cannot be reached."""

@@ -17,9 +17,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import errno
 import ipaddress
 import logging
 import signal
+import socket
 from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol, runtime_checkable
@@ -30,6 +32,7 @@ from starlette.routing import BaseRoute
 from bot.config import AppConfig, Settings
 from bot.domain import Platform
 from bot.drafting.replier import Replier
+from bot.errors import ServiceError
 from bot.i18n import t
 from bot.nlp.analyser import Analyser
 from bot.review.desk import ReviewDesk
@@ -131,16 +134,18 @@ class Service:
             lifespan="off",
             access_log=False,
         )
+        # Bound here rather than by uvicorn, whose failure is a logged traceback and an exit: a
+        # port in use must be one line that says which port, and what to do.
+        listening = bind_socket(self.settings.replique_host, self.settings.replique_port)
         server = _QuietServer(config)
         self._server = server
-        self._serving = asyncio.create_task(server.serve(), name="replique-http")
+        self._serving = asyncio.create_task(server.serve(sockets=[listening]), name="replique-http")
         while not server.started:
             if self._serving.done():
-                await self._serving  # raises the reason it could not start (port taken…)
+                await self._serving  # raises the reason it could not start
                 raise RuntimeError("the HTTP server stopped before it started")
             await asyncio.sleep(0.01)
-        socket = server.servers[0].sockets[0]
-        self._port = int(socket.getsockname()[1])
+        self._port = int(listening.getsockname()[1])
         for adapter in self.adapters:
             await adapter.start()
         await self.desk.start()
@@ -166,6 +171,25 @@ class Service:
     async def warm_up(self) -> None:
         """Load the analyser's models now, so the first customer does not wait for them."""
         await self.desk.warm_up()
+
+
+def bind_socket(host: str, port: int) -> socket.socket:
+    """A socket bound to ``host``:``port`` for the HTTP server; ServiceError when it cannot be."""
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(
+            host or None, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
+        )[0]
+    except (socket.gaierror, OverflowError) as exc:
+        raise ServiceError("run.bad_address", host=host, port=port, reason=exc) from None
+    listening = socket.socket(family, kind, proto)
+    listening.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        listening.bind(address)
+    except OSError as exc:
+        listening.close()
+        key = "run.port_taken" if exc.errno == errno.EADDRINUSE else "run.cannot_listen"
+        raise ServiceError(key, host=host, port=port, reason=exc.strerror or exc) from None
+    return listening
 
 
 def playground_enabled(settings: Settings) -> bool:
@@ -271,12 +295,19 @@ async def _serve(*, settings: Settings, config: AppConfig, echo: Callable[[str],
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    await service.start()
+    try:
+        await service.start()
+    except BaseException:
+        # Whatever did start (the HTTP server, an adapter) stops before the error is told.
+        await service.stop()
+        raise
     try:
         names = ", ".join(a.platform for a in service.adapters) or "-"
         echo(t("run.listening", url=service.url, adapters=names))
         if service.playground:
             echo(t("run.playground", url=service.url))
+        if not service.desk.board.has_surfaces:
+            echo(t("run.no_review_desk"))
         await service.warm_up()
         echo(t("run.ready"))
         await stop.wait()

@@ -22,7 +22,7 @@ from datetime import UTC, datetime
 from rich.console import Console
 from rich.markup import escape
 
-from bot.config import AppConfig, Settings
+from bot.config import AppConfig, Settings, load_settings
 from bot.domain import Analysis, InboundMessage, ReviewAction, Why
 from bot.drafting.replier import Replier
 from bot.errors import Words
@@ -111,7 +111,7 @@ def _shown(card: ReviewCard) -> list[ShownDraft]:
 
 def run_console(config: AppConfig, *, settings: Settings | None = None) -> None:
     """``replique console``: until /quit or the end of input."""
-    asyncio.run(_Console(config, settings or Settings()).run())
+    asyncio.run(_Console(config, settings or load_settings()).run())
 
 
 class _Console:

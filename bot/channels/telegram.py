@@ -42,6 +42,7 @@ from telegram import (
     Update,
 )
 from telegram.constants import ParseMode
+from telegram.error import InvalidToken, NetworkError, TimedOut
 from telegram.ext import Application, ContextTypes, TypeHandler
 
 from bot.channels.telegram_calls import chunks, deliver, file_url, quietly
@@ -58,7 +59,7 @@ from bot.channels.telegram_events import (
 from bot.config import AppConfig, Settings
 from bot.domain import Platform, ReviewAction
 from bot.drafting.escaping import escape_telegram_html
-from bot.errors import ConfigError
+from bot.errors import ConfigError, ServiceError
 from bot.i18n import t
 from bot.review.cards import ActionOutcome, CardRef, Notice, ReviewCard, ReviewerAction
 from bot.review.ports import DeliveryFailed, Desk, ReplyAddress
@@ -106,6 +107,8 @@ class TelegramAdapter:
         logging.getLogger("httpx").setLevel(logging.WARNING)
 
         api_url = settings.telegram_api_url
+        # Shown in errors: the Bot API address without the token the library appends to it.
+        self._api_url = api_url
         builder = (
             Application.builder()
             .token(settings.telegram_bot_token.get_secret_value())
@@ -143,7 +146,16 @@ class TelegramAdapter:
     async def start(self) -> None:
         if self._started:
             return
-        await self._app.initialize()
+        try:
+            # initialize() asks Telegram who the bot is (getMe): a wrong token or an unreachable
+            # Bot API shows here, and is told in one line rather than a traceback.
+            await self._app.initialize()
+        except InvalidToken:
+            raise ServiceError("telegram.bad_token") from None
+        except (NetworkError, TimedOut) as exc:
+            raise ServiceError(
+                "telegram.unreachable", url=self._api_url, reason=exc.message
+            ) from None
         await self._app.start()
         self._started = True
         if self._webhook_url is not None:

@@ -226,11 +226,15 @@ class WebAdapter:
 
     async def _playground_page(self, request: Request) -> Response:
         lang = self._lang(request)
+        zone = self._config.brand.timezone
         return self._render(
             "playground.html",
             lang=lang,
             strings=i18n.ui_strings(lang),
             sample_names=_SAMPLE_NAMES,
+            # One page, one time zone: the brand's, the one the cards' "sent at" lines use.
+            timezone=zone,
+            timezone_note=i18n.text("web.timezone_note", lang, zone=zone),
         )
 
     async def _insights_page(self, request: Request) -> Response:

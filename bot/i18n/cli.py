@@ -29,6 +29,38 @@ MESSAGES: Entries = {
         "en": "{count} problem(s):",
         "fr": "{count} problème(s) :",
     },
+    "run.no_review_desk": {
+        "en": "No review desk is configured: customer messages are stored and drafted, but no "
+              "reviewer sees them until review.telegram_chat_id or review.slack_channel is set in "
+              "replique.yml (then their cards are posted).",
+        "fr": "Aucun bureau de relecture n'est configuré : les messages des clients sont "
+              "enregistrés et rédigés, mais aucun relecteur ne les voit tant que "
+              "review.telegram_chat_id ou review.slack_channel n'est pas indiqué dans "
+              "replique.yml (leurs cartes sont alors publiées).",
+    },
+    "run.port_taken": {
+        "en": "{host}:{port} is already in use (another replique run?): stop it, or choose "
+              "another port with REPLIQUE_PORT",
+        "fr": "{host}:{port} est déjà utilisé (un autre replique run ?) : arrêtez-le, ou "
+              "choisissez un autre port avec REPLIQUE_PORT",
+    },
+    "run.cannot_listen": {
+        "en": "cannot listen on {host}:{port} ({reason}): check REPLIQUE_HOST and REPLIQUE_PORT",
+        "fr": "impossible d'écouter sur {host}:{port} ({reason}) : vérifiez REPLIQUE_HOST et "
+              "REPLIQUE_PORT",
+    },
+    "run.bad_address": {
+        "en": "{host}:{port} is not an address to listen on ({reason}): check REPLIQUE_HOST "
+              "and REPLIQUE_PORT",
+        "fr": "{host}:{port} n'est pas une adresse d'écoute ({reason}) : vérifiez "
+              "REPLIQUE_HOST et REPLIQUE_PORT",
+    },
+    "cli.check_no_catalog": {
+        "en": "Note: no product catalogue at {path}, so no product names are recognised "
+              "(set catalog: in replique.yml, or write that file).",
+        "fr": "Note : pas de catalogue de produits dans {path}, aucun nom de produit n'est donc "
+              "reconnu (indiquez catalog: dans replique.yml, ou créez ce fichier).",
+    },
     "cli.check_ok": {
         "en": "All good: configuration, catalogue, models and templates of {brand}.",
         "fr": "Tout est en ordre : configuration, catalogue, modèles d'analyse et modèles de "
@@ -49,6 +81,31 @@ MESSAGES: Entries = {
               "macro-F1 {macro_f1:.3f}{mark}",
         "fr": "époque {epoch:>3}  perte {loss:8.3f}  exactitude en validation {accuracy:.3f}  "
               "macro-F1 {macro_f1:.3f}{mark}",
+    },
+    "cli.train_epoch_unvalidated": {
+        "en": "epoch {epoch:>3}  loss {loss:8.3f}  (no validation split)",
+        "fr": "époque {epoch:>3}  perte {loss:8.3f}  (pas de jeu de validation)",
+    },
+    "cli.train_no_validation": {
+        "en": "Too few examples to hold any out: each label needs {each} for a validation "
+              "split. Training on all of them, with no validation score; the hand-off threshold "
+              "is the {threshold:.2f} floor. Add examples for a model you can measure.",
+        "fr": "Trop peu d'exemples pour en mettre de côté : il en faut {each} par étiquette "
+              "pour un jeu de validation. Entraînement sur tous, sans score de validation ; le "
+              "seuil de passage à une personne est le plancher de {threshold:.2f}. Ajoutez des "
+              "exemples pour un modèle mesurable.",
+    },
+    "cli.train_saved_unvalidated": {
+        "en": "Saved to {out} (not validated), hand-off threshold {threshold:.2f}, "
+              "{seconds:.1f}s. Use it with 'models: {{{lang}: {out}}}' in replique.yml.",
+        "fr": "Enregistré dans {out} (sans validation), seuil de passage à une personne "
+              "{threshold:.2f}, {seconds:.1f}s. Utilisez-le avec 'models: {{{lang}: {out}}}' "
+              "dans replique.yml.",
+    },
+    "cli.lang_mismatch": {
+        "en": "--lang {lang} but {path} says language: {declared}: drop --lang, or fix the file",
+        "fr": "--lang {lang} mais {path} indique language: {declared} : retirez --lang, ou "
+              "corrigez le fichier",
     },
     "cli.train_refit": {
         "en": "final training on every example: epoch {epoch:>3}/{epochs}  loss {loss:8.3f}",

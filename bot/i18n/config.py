@@ -26,6 +26,34 @@ MESSAGES: Entries = {
         "en": "{path} has invalid settings: {problems}",
         "fr": "{path} contient des réglages invalides : {problems}",
     },
+    "config.bad_timezone": {
+        "en": "{zone!r} is not a time zone: use an IANA name such as America/Toronto or "
+              "Europe/Paris",
+        "fr": "{zone!r} n'est pas un fuseau horaire : indiquez un nom IANA comme "
+              "America/Toronto ou Europe/Paris",
+    },
+    "config.bad_languages": {
+        "en": "Réplique answers in {shipped}; brand.languages lists {languages}",
+        "fr": "Réplique répond en {shipped} ; brand.languages indique {languages}",
+    },
+    "config.bad_default_language": {
+        "en": "brand.default_language is {language!r}, which is not one of brand.languages "
+              "({languages})",
+        "fr": "brand.default_language vaut {language!r}, qui n'est pas dans brand.languages "
+              "({languages})",
+    },
+    "config.is_a_folder": {
+        "en": "{what} {path} is a folder: give the path of the file itself",
+        "fr": "{what} {path} est un dossier : indiquez le chemin du fichier lui-même",
+    },
+    "config.unreadable": {
+        "en": "{what} {path} cannot be read: {error}",
+        "fr": "{what} {path} ne peut pas être lu : {error}",
+    },
+    "config.bad_environment": {
+        "en": "an environment variable is not valid: {problems}",
+        "fr": "une variable d'environnement n'est pas valide : {problems}",
+    },
     "config.top_level": {"en": "(top)", "fr": "(racine)"},
     "config.product_needs_name": {
         "en": "a product needs a name",

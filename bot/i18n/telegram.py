@@ -74,6 +74,16 @@ MESSAGES: Entries = {
               "intention. Réagir 👍 envoie, 👎 écarte. Seuls les relecteurs listés dans "
               "replique.yml peuvent agir ; votre identifiant Telegram est {user_id}.",
     },
+    "telegram.bad_token": {
+        "en": "Telegram refused TELEGRAM_BOT_TOKEN: copy the token BotFather gave you again",
+        "fr": "Telegram refuse TELEGRAM_BOT_TOKEN : recopiez le jeton donné par BotFather",
+    },
+    "telegram.unreachable": {
+        "en": "cannot reach the Telegram Bot API at {url} ({reason}): check the network, or "
+              "TELEGRAM_API_URL",
+        "fr": "impossible de joindre l'API Bot de Telegram à {url} ({reason}) : vérifiez le "
+              "réseau, ou TELEGRAM_API_URL",
+    },
     "telegram.no_token": {
         "en": "TELEGRAM_BOT_TOKEN is not set: the Telegram adapter needs the token BotFather "
               "gave you (/newbot, or /token for an existing bot)",

@@ -19,6 +19,10 @@ MESSAGES: Entries = {
         "fr": "Écrivez comme un client à gauche, relisez les brouillons à droite : rien ne "
               "part vers le client sans l'accord d'un relecteur.",
     },
+    "web.timezone_note": {
+        "en": "Times are shown in the brand's time zone, {zone}.",
+        "fr": "Les heures sont celles du fuseau de la marque, {zone}.",
+    },
     "web.customer_pane": {"en": "Customer chat", "fr": "Conversation client"},
     "web.customer_name": {"en": "Customer name", "fr": "Nom du client"},
     "web.open_conversation": {"en": "Open conversation", "fr": "Ouvrir la conversation"},

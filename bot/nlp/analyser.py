@@ -122,6 +122,9 @@ class Analyser:
         patterns = catalog_patterns(self._config.catalog_data)
         if patterns:
             cast(EntityRuler, nlp.get_pipe("products")).add_patterns(patterns)
+        else:
+            # No catalogue, no product to find (and spaCy would warn at every message).
+            nlp.remove_pipe("products")
         intent_meta = _replique_meta(intent_path)
         configured = self._config.policies.min_intent_confidence
         threshold = configured if configured is not None else float(intent_meta["threshold"])

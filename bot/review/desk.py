@@ -272,6 +272,11 @@ class ReviewDesk:
         if drafting.card is None:
             return None, ()
         card = self.board.card_from(drafting.card)
+        if not self.board.has_surfaces:
+            # Said at start too; repeated in the log so a missing desk cannot go unnoticed.
+            log.warning(
+                "review desk: card %s is stored, but no review desk is configured", card.card_id
+            )
         if drafting.card_was_posted:
             return card, await self.board.refresh(card.card_id, card=card)
         return card, await self.board.post(card)

@@ -19,10 +19,9 @@ from pathlib import Path
 
 import yaml
 
-from bot.errors import TrainingDataError
-from bot.i18n import t
+from bot.errors import TrainingDataError, Words
 
-__all__ = ["TRAINING_DATA", "LabelledText", "data_fingerprint", "load_examples"]
+__all__ = ["TRAINING_DATA", "LabelledText", "data_fingerprint", "language_of", "load_examples"]
 
 #: The default training and evaluation data shipped with Réplique, one folder per language.
 TRAINING_DATA = Path(__file__).parent / "data"
@@ -37,6 +36,18 @@ class LabelledText:
     label: str
 
 
+def language_of(path: Path) -> str | None:
+    """The ``language:`` a YAML training file declares (None for a CSV, or when it says none)."""
+    if path.suffix.lower() not in {".yml", ".yaml"} or not path.exists():
+        return None
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError:
+        return None  # load_examples says what is wrong with the file
+    language = data.get("language") if isinstance(data, dict) else None
+    return str(language) if language else None
+
+
 def load_examples(path: Path, *, section: str = "intents") -> list[LabelledText]:
     """Examples from a CSV (``text,label`` header) or a YAML file (``section`` mapping)."""
     if not path.exists():
@@ -48,7 +59,7 @@ def load_examples(path: Path, *, section: str = "intents") -> list[LabelledText]
         examples = _from_yaml(path, section)
     else:
         raise TrainingDataError(
-            "datasets.unknown_format", path=path, suffix=suffix or t("datasets.no_suffix")
+            "datasets.unknown_format", path=path, suffix=suffix or Words("datasets.no_suffix")
         )
     if not examples:
         raise TrainingDataError("datasets.empty", path=path)
@@ -61,7 +72,7 @@ def _from_csv(path: Path) -> list[LabelledText]:
         fields = reader.fieldnames or []
         label_column = next((c for c in _LABEL_COLUMNS if c in fields), None)
         if "text" not in fields or label_column is None:
-            found = ", ".join(fields) or t("datasets.csv_nothing")
+            found = ", ".join(fields) or Words("datasets.csv_nothing")
             raise TrainingDataError("datasets.csv_header", path=path, found=found)
         examples = []
         for line_no, row in enumerate(reader, start=2):

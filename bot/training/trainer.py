@@ -102,6 +102,8 @@ class EpochReport:
     refit: bool = False
     #: Epochs that final training runs (0 for the epochs scored on the validation split).
     total: int = 0
+    #: False when nothing could be held out to score on (too few examples of each label).
+    validated: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,10 +172,23 @@ def resolve_arch(arch: str, n_examples: int) -> str:
     return "tfidf_hidden" if n_examples >= HIDDEN_LAYER_FROM else "tfidf"
 
 
+#: A label needs this many examples before some are held out to validate on.
+MIN_TO_HOLD_OUT = 5
+
+
+def can_validate(examples: Sequence[LabelledText]) -> bool:
+    """Whether a validation split can be held out (some label has enough examples)."""
+    counts: dict[str, int] = defaultdict(int)
+    for example in examples:
+        counts[example.label] += 1
+    return any(n >= MIN_TO_HOLD_OUT for n in counts.values())
+
+
 def _split(
     examples: Sequence[LabelledText], fraction: float, rng: random.Random
 ) -> tuple[list[LabelledText], list[LabelledText]]:
-    """Stratified split: every label keeps most of its examples for training."""
+    """Stratified split: every label keeps most of its examples for training; a label with fewer
+    than ``MIN_TO_HOLD_OUT`` examples keeps them all."""
     by_label: dict[str, list[LabelledText]] = defaultdict(list)
     for example in examples:
         by_label[example.label].append(example)
@@ -181,7 +196,7 @@ def _split(
     for label in sorted(by_label):
         items = by_label[label][:]
         rng.shuffle(items)
-        n_dev = int(len(items) * fraction) if len(items) >= 5 else 0
+        n_dev = int(len(items) * fraction) if len(items) >= MIN_TO_HOLD_OUT else 0
         dev.extend(items[:n_dev])
         train.extend(items[n_dev:])
     return train, dev
@@ -373,14 +388,15 @@ def train_classifier(
                 if improved:
                     best = (objective, epoch, textcat.to_bytes())
             if on_epoch is not None:
-                on_epoch(EpochReport(epoch, loss, dev_scores, improved))
+                on_epoch(EpochReport(epoch, loss, dev_scores, improved, validated=bool(dev)))
             if best is not None and epoch - best[1] >= settings.patience:
                 break
     if best is not None:
         textcat.from_bytes(best[2])
     best_epoch = best[1] if best else epoch
 
-    threshold = 0.0
+    # Without a validation split there is nothing to calibrate on: the documented floor holds.
+    threshold = MIN_THRESHOLD if settings.component == "intent" else 0.0
     final_dev = score([], [])
     if dev:
         predictions = predict_labels(nlp, settings.component, dev_texts)

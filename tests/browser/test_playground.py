@@ -217,3 +217,44 @@ async def test_insights_page_draws_charts_from_the_store(
     await expect(outcomes.locator("rect title")).to_contain_text(["complaint · sent as-is: 1"])
     await expect(page.get_by_text("Median time from message to decision:")).to_be_visible()
     await page.screenshot(path=str(artifacts_dir() / "insights.png"), full_page=True)
+
+
+async def test_a_typed_name_and_enter_opens_the_conversation_and_sends(
+    playground: Playground, page: Page
+) -> None:
+    """A newcomer types a name, then a message, then presses Enter: no extra click needed."""
+    screen = Screen(page)
+    await screen.open(playground.url)
+    await page.get_by_label("Customer name").fill("Noah Roy")
+    await screen.say("Hi, do you ship to Halifax?")
+    await expect(page.locator("#chat-title")).to_have_text("Conversation of Noah Roy")
+    await expect(page.locator("#messages li.from-customer .msg-text")).to_have_text(
+        "Hi, do you ship to Halifax?"
+    )
+    await expect(page.locator("#customer-error")).to_have_text("")
+    await expect(screen.card_of("Noah Roy")).to_be_visible(timeout=TIMEOUT)
+
+
+async def test_one_page_one_time_zone_the_brands(playground: Playground, page: Page) -> None:
+    """The chat's times and the card's "sent at" are in the brand's zone, and the page says so."""
+    screen = Screen(page)
+    await screen.open(playground.url)
+    zone = playground.desk.config.brand.timezone
+    await expect(page.locator("#timezone-note")).to_contain_text(zone)
+    await screen.start("Léa Tremblay")
+    await screen.say(COMPLAINT)
+    card = screen.card_of("Léa Tremblay")
+    await card.get_by_role("button", name="✅ Send").click(timeout=TIMEOUT)
+    await expect(screen.replies()).to_have_count(1, timeout=TIMEOUT)
+    status = await card.locator(".status-line").inner_text()
+    sent_at = re.search(r"\d{2}:\d{2}", status)
+    assert sent_at, status
+    shown = await page.locator("#messages li.from-brand time").inner_text()
+
+    def minutes(clock: str) -> int:
+        hours, mins = clock.strip().split(":")
+        return int(hours) * 60 + int(mins)
+
+    # A minute may tick between the decision and the delivery; a zone apart is hours.
+    gap = abs(minutes(shown) - minutes(sent_at.group(0))) % (24 * 60)
+    assert min(gap, 24 * 60 - gap) <= 1, (shown, status)

@@ -7,7 +7,9 @@ customer received. The platform adapters have their own end-to-end tests against
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -357,3 +359,20 @@ async def test_messages_a_crash_left_undrafted_get_their_cards_and_one_bad_one_b
     _, card = last(surface)
     assert card.intent == "order_status"
     assert "6612" in summary_line(card.analysis)
+
+
+async def test_the_sweep_never_drafts_again_a_message_being_drafted(
+    desk: ReviewDesk, surface: MemorySurface
+) -> None:
+    # A platform's own timestamp can make a message just received look old enough to sweep.
+    old = replace(
+        says("bonjour, ma commande 7781 est en retard"),
+        received_at=datetime(2024, 1, 1, tzinfo=UTC),
+    )
+    received, _ = await asyncio.gather(desk.receive(old, event_id="slow"), desk.sweep())
+    assert received.card is not None
+    await desk.sweep()
+    assert len(surface.cards) == 1
+    (card,) = surface.cards.values()
+    assert card.status is DraftStatus.PENDING
+    assert card.draft_id == received.card.draft_id

@@ -5,6 +5,8 @@
 
 (() => {
   const S = JSON.parse(document.getElementById("ui-strings").textContent);
+  // Every time on the page is in the brand's time zone (the cards' status lines use it too).
+  const ZONE = document.body.dataset.timezone || undefined;
   const $ = (id) => document.getElementById(id);
   const conversations = new Map(); // id -> {id, name, look, messages: []}
   const cards = new Map(); // card_id -> card JSON as the server sent it
@@ -106,7 +108,7 @@
         el("p", { className: "msg-text", text: message.text }),
         el("time", {
           datetime: message.at,
-          text: time.toLocaleTimeString(document.documentElement.lang, { hour: "2-digit", minute: "2-digit" }),
+          text: time.toLocaleTimeString(document.documentElement.lang, { hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone: ZONE }),
         }),
       ]);
     });
@@ -124,24 +126,31 @@
     if (focus) $("message-text").focus();
   }
 
-  $("open-form").addEventListener("submit", async (event) => {
-    event.preventDefault();
+  // Opens (or returns to) the conversation of the name typed above; null when none is typed.
+  async function openTypedConversation({ focus }) {
     const name = $("customer-name").value.trim();
     const look = document.querySelector('input[name="new-look"]:checked').value;
     $("customer-error").textContent = "";
     if (!name) {
       $("customer-error").textContent = S.error_no_name;
       $("customer-name").focus();
-      return;
+      return null;
     }
     try {
       const data = await post("/api/conversations", { name, look });
       upsertConversation(data.conversation);
       $("customer-name").value = "";
-      select(data.conversation.id, { focus: true });
+      select(data.conversation.id, { focus });
+      return conversations.get(data.conversation.id);
     } catch (error) {
       $("customer-error").textContent = explain(error);
+      return null;
     }
+  }
+
+  $("open-form").addEventListener("submit", async (event) => {
+    event.preventDefault();
+    await openTypedConversation({ focus: true });
   });
 
   for (const radio of document.querySelectorAll('input[name="look"]')) {
@@ -159,13 +168,17 @@
   }
 
   async function sendCustomerMessage() {
-    const conversation = conversations.get(current);
     const text = $("message-text").value;
     $("customer-error").textContent = "";
-    if (!conversation) return;
     if (!text.trim()) {
       $("customer-error").textContent = S.error_empty_text;
       return;
+    }
+    let conversation = conversations.get(current);
+    // A name typed above and not opened yet: the message is that customer's, as one expects.
+    if (!conversation || $("customer-name").value.trim()) {
+      conversation = await openTypedConversation({ focus: false });
+      if (!conversation) return;
     }
     const clientId = newId();
     // Shown at once; the server echoes the same id, so it is never drawn twice.
