@@ -87,7 +87,8 @@ class BrandConfig(_Strict):
     #: One sign-off for every language, or one per language code.
     sign_off: str | dict[str, str] = "L'équipe Café Boréal"
     timezone: str = "America/Toronto"
-    #: Used when a message is too short to tell its language and the customer is new.
+    #: Used when a message is too short to tell its language and the customer is new; by
+    #: default the first of ``languages``.
     default_language: str = "fr"
     languages: tuple[str, ...] = ("fr", "en")
 
@@ -108,6 +109,16 @@ class BrandConfig(_Strict):
             shipped = ", ".join(SHIPPED_LANGUAGES)
             raise ValueError(str(Words("config.bad_languages", languages=value, shipped=shipped)))
         return value
+
+    @model_validator(mode="before")
+    @classmethod
+    def _default_language_follows_languages(cls, data: Any) -> Any:
+        """A brand that answers only in English defaults to English, not to French."""
+        if isinstance(data, dict) and "default_language" not in data:
+            languages = data.get("languages")
+            if isinstance(languages, list | tuple) and languages:
+                return {**data, "default_language": languages[0]}
+        return data
 
     @model_validator(mode="after")
     def _default_is_answered(self) -> BrandConfig:

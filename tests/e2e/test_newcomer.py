@@ -175,3 +175,9 @@ def test_the_configuration_pages_give_the_locale_variables_in_the_order_they_cou
     text = (ROOT / page).read_text(encoding="utf-8")
     order = [m.group(0) for m in re.finditer(r"`(LC_ALL|LC_MESSAGES|LANG)`", text)]
     assert order[:3] == ["`LC_ALL`", "`LC_MESSAGES`", "`LANG`"], order
+
+
+def test_an_english_only_brand_defaults_to_english(tmp_path: Path) -> None:
+    (tmp_path / "replique.yml").write_text("brand:\n  languages: [en]\n")
+    checked = replique("check", folder=tmp_path)
+    assert checked.returncode == 0, checked.stderr
