@@ -11,7 +11,7 @@ Typical use, one short transaction per call::
 
 from __future__ import annotations
 
-from bot.store.drafting import Intake, SavedDrafting
+from bot.store.drafting import Drafting, Intake, SavedDrafting
 from bot.store.engine import redact_url
 from bot.store.migrate import MIGRATIONS_DIR, alembic_config
 from bot.store.records import (
@@ -24,19 +24,23 @@ from bot.store.records import (
     StoredDraft,
 )
 from bot.store.store import Store
+from bot.store.work import NewWork, WorkItem
 
 __all__ = [
     "MIGRATIONS_DIR",
     "CardPost",
     "CardView",
     "DecisionResult",
+    "Drafting",
     "Intake",
+    "NewWork",
     "OutboxItem",
     "RecordedMessage",
     "SavedDrafting",
     "SavedDrafts",
     "Store",
     "StoredDraft",
+    "WorkItem",
     "alembic_config",
     "redact_url",
 ]

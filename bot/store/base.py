@@ -8,7 +8,7 @@ from contextlib import AbstractContextManager, nullcontext
 from typing import Self, TypeVar
 
 from alembic.util import CommandError
-from sqlalchemy import Engine, make_url
+from sqlalchemy import Connection, Engine, make_url
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -70,6 +70,15 @@ class StoreBase:
             # "from None": the chained driver error could carry connection details into a log.
             raise StoreError("store.cannot_open", url=shown, reason=reason) from None
         return store
+
+    @property
+    def dialect(self) -> str:
+        """``sqlite`` or ``postgresql``."""
+        return self._engine.dialect.name
+
+    def raw_connection(self) -> Connection:
+        """A connection of its own (for a lock held as long as it stays open); close it after."""
+        return self._engine.connect()
 
     def close(self) -> None:
         """Close every pooled connection; the store must not be used afterwards."""

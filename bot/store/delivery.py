@@ -10,6 +10,7 @@ the same row.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
@@ -79,8 +80,11 @@ class DeliveryStore(StoreBase):
 
         return self._write(work)
 
-    def add_card_post(self, card_id: int, *, desk: str, chat_id: str, message_id: str) -> None:
-        """Remember where a card was posted, so reactions on it and later edits find it."""
+    def add_card_post(
+        self, card_id: int, *, desk: str, chat_id: str, message_id: str, kind: str = "card"
+    ) -> None:
+        """Remember where a card was posted, so reactions on it and later edits find it; with
+        ``kind="edit_prompt"``, a message that asks a reviewer for the card's edited text."""
 
         def work(session: Session) -> None:
             session.execute(
@@ -90,6 +94,7 @@ class DeliveryStore(StoreBase):
                     desk=desk,
                     chat_id=chat_id,
                     platform_message_id=message_id,
+                    kind=kind,
                     created_at=utcnow(),
                 )
                 .on_conflict_do_nothing(
@@ -109,15 +114,18 @@ class DeliveryStore(StoreBase):
         def work(session: Session) -> list[CardPost]:
             rows = session.execute(
                 select(CardPostRow.desk, CardPostRow.chat_id, CardPostRow.platform_message_id)
-                .where(CardPostRow.card_id == card_id)
+                .where(CardPostRow.card_id == card_id, CardPostRow.kind == "card")
                 .order_by(CardPostRow.id)
             ).all()
             return [CardPost(desk=r[0], chat_id=r[1], message_id=r[2]) for r in rows]
 
         return self._read(work)
 
-    def card_at(self, *, desk: str, chat_id: str, message_id: str) -> int | None:
-        """The card posted as platform message ``message_id`` in ``chat_id``, or None."""
+    def card_at(
+        self, *, desk: str, chat_id: str, message_id: str, kind: str = "card"
+    ) -> int | None:
+        """The card posted as platform message ``message_id`` in ``chat_id`` (with
+        ``kind="edit_prompt"``: the card an edit prompt asks about), or None."""
 
         def work(session: Session) -> int | None:
             found = session.execute(
@@ -125,6 +133,7 @@ class DeliveryStore(StoreBase):
                     CardPostRow.desk == desk,
                     CardPostRow.chat_id == chat_id,
                     CardPostRow.platform_message_id == message_id,
+                    CardPostRow.kind == kind,
                 )
             ).scalar_one_or_none()
             return None if found is None else int(found)
@@ -183,40 +192,66 @@ class DeliveryStore(StoreBase):
     # --- outbox -----------------------------------------------------------------------------
 
     def claim_outbox(
-        self, *, now: datetime | None = None, limit: int = 20, lease: timedelta
+        self,
+        *,
+        now: datetime | None = None,
+        limit: int = 20,
+        lease: timedelta,
+        worker: str = "",
+        platforms: Collection[str] | None = None,
     ) -> list[OutboxItem]:
         """Take up to ``limit`` due replies for sending: pending ones whose time has come, and
-        ``sending`` ones whose sender's lease ran out (it died). Each is leased until
-        ``now + lease``."""
+        ``sending`` ones whose sender's lease ran out (it died). Each is leased to ``worker``
+        until ``now + lease``. ``platforms``: only replies to customers of those platforms (the
+        ones this process has a channel for)."""
         moment = now or utcnow()
+        due = or_(
+            and_(OutboxRow.status == "pending", OutboxRow.next_attempt_at <= moment),
+            and_(OutboxRow.status == "sending", OutboxRow.next_attempt_at <= moment),
+        )
 
         def work(session: Session) -> list[OutboxItem]:
-            due = or_(
-                and_(OutboxRow.status == "pending", OutboxRow.next_attempt_at <= moment),
-                and_(OutboxRow.status == "sending", OutboxRow.next_attempt_at <= moment),
-            )
-            candidates = [
-                int(pk)
-                for pk in session.execute(
-                    select(OutboxRow.id).where(due).order_by(OutboxRow.id).limit(limit)
-                ).scalars()
-            ]
-            items: list[OutboxItem] = []
-            for pk in candidates:
-                won = session.execute(
-                    update(OutboxRow)
-                    .where(OutboxRow.id == pk, due)
-                    .values(
-                        status="sending",
-                        attempts=OutboxRow.attempts + 1,
-                        next_attempt_at=moment + lease,
-                    )
-                    .returning(OutboxRow.id)
-                    .execution_options(synchronize_session=False)
-                ).first()
-                if won is not None:
-                    items.append(_outbox_item(session, pk))
-            return items
+            candidates = select(OutboxRow.id).where(due).order_by(OutboxRow.id).limit(limit)
+            if platforms is not None:
+                candidates = candidates.join(
+                    ConversationRow, OutboxRow.conversation_id == ConversationRow.id
+                ).where(ConversationRow.platform.in_(list(platforms)))
+            # PostgreSQL: rows another sender is claiming right now are skipped, not waited for.
+            candidates = candidates.with_for_update(skip_locked=True, of=OutboxRow)
+            claimed = session.execute(
+                update(OutboxRow)
+                .where(OutboxRow.id.in_(candidates.scalar_subquery()))
+                .values(
+                    status="sending",
+                    attempts=OutboxRow.attempts + 1,
+                    next_attempt_at=moment + lease,
+                    claimed_by=worker,
+                )
+                .returning(OutboxRow.id)
+                .execution_options(synchronize_session=False)
+            ).scalars()
+            return [_outbox_item(session, int(pk)) for pk in sorted(claimed)]
+
+        return self._write(work)
+
+    def confirm_sending(self, outbox_id: int, *, worker: str, lease: timedelta) -> bool:
+        """Just before sending: True when ``worker`` still holds the row (and its lease is
+        renewed); False when another sender took it over meanwhile, which then sends it."""
+        now = utcnow()
+
+        def work(session: Session) -> bool:
+            kept = session.execute(
+                update(OutboxRow)
+                .where(
+                    OutboxRow.id == outbox_id,
+                    OutboxRow.status == "sending",
+                    OutboxRow.claimed_by == worker,
+                )
+                .values(next_attempt_at=now + lease)
+                .returning(OutboxRow.id)
+                .execution_options(synchronize_session=False)
+            ).first()
+            return kept is not None
 
         return self._write(work)
 

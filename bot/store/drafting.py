@@ -21,19 +21,31 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import exists, select, update
+from sqlalchemy import exists, func, select, update
 from sqlalchemy.orm import Session
 
 from bot.domain import Analysis, CustomerProfile, Draft, InboundMessage
 from bot.store.base import StoreBase
 from bot.store.delivery import card_of_draft_in, card_view_in, show_on_card_in
 from bot.store.intake import claim_event_in, profile_in, record_inbound_in, save_analysis_in
-from bot.store.models import CardPostRow, CustomerRow, DraftRow, ReviewCardRow, utcnow
-from bot.store.queries import PENDING, aware
+from bot.store.models import (
+    INBOUND,
+    OUTBOUND,
+    CardPostRow,
+    CustomerRow,
+    DraftRow,
+    MessageRow,
+    ReviewCardRow,
+    utcnow,
+)
+from bot.store.queries import aware
 from bot.store.records import CardView, RecordedMessage, SavedDrafts
 from bot.store.review import save_drafts_in
 
-__all__ = ["DraftingStore", "Intake", "SavedDrafting"]
+__all__ = ["Drafting", "DraftingStore", "Intake", "SavedDrafting"]
+
+#: Statuses of a draft a reviewer (or time) settled: its message needs no other answer.
+DECIDED = ("sent", "edited", "discarded", "expired")
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,8 +54,25 @@ class Intake:
 
     recorded: RecordedMessage
     profile: CustomerProfile
-    #: An earlier message of the conversation still waits for its reply: draft for both.
-    answers_earlier: bool
+    #: Earlier customer messages of the conversation still waiting for a reply (no reply went
+    #: out after them, their card was not decided), oldest first: the draft answers them too.
+    unanswered: tuple[str, ...] = ()
+
+    @property
+    def answers_earlier(self) -> bool:
+        """An earlier message of the conversation still waits for its reply."""
+        return bool(self.unanswered)
+
+
+@dataclass(frozen=True, slots=True)
+class Drafting:
+    """What to store after drafting one message."""
+
+    recorded: RecordedMessage
+    analysis: Analysis
+    drafts: tuple[Draft, ...]
+    language: str | None = None
+    opted_out_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,10 +93,17 @@ class DraftingStore(StoreBase):
 
     def take_in(self, message: InboundMessage) -> Intake:
         """Store ``message`` and read what drafting it needs, in one transaction."""
+        return self.take_in_many([message])[0]
+
+    def take_in_many(self, messages: Sequence[InboundMessage]) -> list[Intake]:
+        """``take_in`` for several messages (of different conversations), in one transaction."""
         now = utcnow()
 
-        def work(session: Session) -> Intake:
-            return _intake(session, record_inbound_in(session, message=message, now=now))
+        def work(session: Session) -> list[Intake]:
+            return [
+                _intake(session, record_inbound_in(session, message=message, now=now))
+                for message in messages
+            ]
 
         return self._write(work)
 
@@ -98,72 +134,108 @@ class DraftingStore(StoreBase):
     ) -> SavedDrafting:
         """Store the analysis, the customer's ``language`` and opt-out (when given), the drafts,
         and point the message's review card at the best of them — one transaction."""
-        now = utcnow()
-        opted_out_at = aware(opted_out_at, "opted_out_at")
-
-        def work(session: Session) -> SavedDrafting:
-            # The message was stored by take_in: the statements skip checking that it exists.
-            save_analysis_in(session, message_pk=recorded.message_pk, analysis=analysis)
-            changes: dict[str, object] = {}
-            if language is not None:
-                changes["language"] = language
-            if opted_out_at is not None:
-                changes.update(opted_out=True, opted_out_at=opted_out_at)
-            if changes:
-                session.execute(
-                    update(CustomerRow)
-                    .where(CustomerRow.id == recorded.customer_pk)
-                    .values(changes)
-                    .execution_options(synchronize_session=False)
+        return self.save_drafting_many(
+            [
+                Drafting(
+                    recorded,
+                    analysis=analysis,
+                    drafts=tuple(drafts),
+                    language=language,
+                    opted_out_at=opted_out_at,
                 )
-            saved = save_drafts_in(
-                session,
-                conversation_pk=recorded.conversation_pk,
-                message_pk=recorded.message_pk,
-                drafts=drafts,
-                now=now,
-            )
-            if not saved.draft_ids:
-                return SavedDrafting(saved, None, card_was_posted=False, superseded_cards=())
-            was_posted = bool(
-                session.execute(
-                    select(
-                        exists()
-                        .where(ReviewCardRow.message_id == recorded.message_pk)
-                        .where(CardPostRow.card_id == ReviewCardRow.id)
-                    )
-                ).scalar_one()
-            )
-            card_id = show_on_card_in(
-                session,
-                message_pk=recorded.message_pk,
-                draft_id=saved.draft_ids[0],
-                now=now,
-                verified=True,
-            )
-            others = {card_of_draft_in(session, draft_id=d) for d in saved.superseded_ids}
-            superseded = tuple(sorted(c for c in others if c is not None and c != card_id))
-            return SavedDrafting(
-                saved,
-                card_view_in(session, card_id=card_id),
-                card_was_posted=was_posted,
-                superseded_cards=superseded,
-            )
+            ]
+        )[0]
 
-        return self._write(work)
+    def save_drafting_many(self, items: Sequence[Drafting]) -> list[SavedDrafting]:
+        """``save_drafting`` for several messages (of different conversations), in one
+        transaction."""
+        now = utcnow()
+        for item in items:
+            aware(item.opted_out_at, "opted_out_at")
+        return self._write(
+            lambda session: [_save_drafting_in(session, item, now=now) for item in items]
+        )
+
+
+def _save_drafting_in(session: Session, item: Drafting, *, now: datetime) -> SavedDrafting:
+    recorded = item.recorded
+    # The message was stored by take_in: the statements skip checking that it exists.
+    save_analysis_in(session, message_pk=recorded.message_pk, analysis=item.analysis)
+    changes: dict[str, object] = {}
+    if item.language is not None:
+        changes["language"] = item.language
+    if item.opted_out_at is not None:
+        changes.update(opted_out=True, opted_out_at=aware(item.opted_out_at, "opted_out_at"))
+    if changes:
+        session.execute(
+            update(CustomerRow)
+            .where(CustomerRow.id == recorded.customer_pk)
+            .values(changes)
+            .execution_options(synchronize_session=False)
+        )
+    saved = save_drafts_in(
+        session,
+        conversation_pk=recorded.conversation_pk,
+        message_pk=recorded.message_pk,
+        drafts=item.drafts,
+        now=now,
+    )
+    if not saved.draft_ids:
+        return SavedDrafting(saved, None, card_was_posted=False, superseded_cards=())
+    was_posted = bool(
+        session.execute(
+            select(
+                exists()
+                .where(ReviewCardRow.message_id == recorded.message_pk)
+                .where(CardPostRow.card_id == ReviewCardRow.id)
+            )
+        ).scalar_one()
+    )
+    card_id = show_on_card_in(
+        session, message_pk=recorded.message_pk, draft_id=saved.draft_ids[0], now=now, verified=True
+    )
+    others = {card_of_draft_in(session, draft_id=d) for d in saved.superseded_ids}
+    superseded = tuple(sorted(c for c in others if c is not None and c != card_id))
+    return SavedDrafting(
+        saved,
+        card_view_in(session, card_id=card_id),
+        card_was_posted=was_posted,
+        superseded_cards=superseded,
+    )
+
+
+#: Earlier unanswered messages a draft reads with the new one, at most.
+MAX_UNANSWERED = 5
 
 
 def _intake(session: Session, recorded: RecordedMessage) -> Intake:
     profile = profile_in(
         session, customer_pk=recorded.customer_pk, conversation_pk=recorded.conversation_pk
     )
-    waiting = session.execute(
-        select(
-            exists().where(
-                DraftRow.conversation_id == recorded.conversation_pk,
-                DraftRow.status == PENDING,
-                DraftRow.message_id != recorded.message_pk,
-            )
+    last_reply = (
+        select(func.coalesce(func.max(MessageRow.id), 0))
+        .where(
+            MessageRow.conversation_id == recorded.conversation_pk,
+            MessageRow.direction == OUTBOUND,
         )
-    ).scalar_one()
-    return Intake(recorded, profile, answers_earlier=bool(waiting))
+        .scalar_subquery()
+    )
+    # Decided: the message's card shows a draft that was sent, edited, discarded or expired.
+    decided = exists().where(
+        ReviewCardRow.message_id == MessageRow.id,
+        DraftRow.id == ReviewCardRow.draft_id,
+        DraftRow.status.in_(DECIDED),
+    )
+    newest_first = session.execute(
+        select(MessageRow.text)
+        .where(
+            MessageRow.conversation_id == recorded.conversation_pk,
+            MessageRow.direction == INBOUND,
+            MessageRow.id != recorded.message_pk,
+            MessageRow.id > last_reply,
+            ~decided,
+        )
+        .order_by(MessageRow.received_at.desc(), MessageRow.id.desc())
+        .limit(MAX_UNANSWERED)
+    ).scalars()
+    return Intake(recorded, profile, unanswered=tuple(reversed(list(newest_first))))

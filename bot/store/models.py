@@ -35,6 +35,9 @@ __all__ = [
     "NAMING_CONVENTION",
     "OUTBOUND",
     "OUTBOX_STATUSES",
+    "POST_KINDS",
+    "WORK_LANES",
+    "WORK_STATUSES",
     "AnalysisRow",
     "Base",
     "CardPostRow",
@@ -43,11 +46,13 @@ __all__ = [
     "DecisionRow",
     "DraftRow",
     "IntentCorrectionRow",
+    "LeaseRow",
     "MessageRow",
     "OutboxRow",
     "ProcessedEventRow",
     "ReviewCardRow",
     "UTCDateTime",
+    "WorkItemRow",
     "utcnow",
 ]
 
@@ -66,6 +71,14 @@ OUTBOUND = "outbound"
 #: An outbox row waits (``pending``), is being sent by one worker (``sending``, until its lease
 #: ends), went out (``delivered``) or cannot go out (``failed``: the platform refused for good).
 OUTBOX_STATUSES = ("pending", "sending", "delivered", "failed")
+#: Work waits (``pending``), is being done by one process (``claimed``, until its lease ends),
+#: is done, or failed for good.
+WORK_STATUSES = ("pending", "claimed", "done", "failed")
+#: The work lanes: customer messages to draft, reviewer actions to apply. Separate lanes, so a
+#: flood of messages never holds a click back.
+WORK_LANES = ("inbound", "action")
+#: What a card post is: the card itself, or the prompt that asks a reviewer for an edit.
+POST_KINDS = ("card", "edit_prompt")
 
 
 def utcnow() -> datetime:
@@ -280,6 +293,9 @@ class CardPostRow(Base):
     desk: Mapped[str]
     chat_id: Mapped[str]
     platform_message_id: Mapped[str]
+    #: "card", or "edit_prompt": a message asking a reviewer for the edited text of the card
+    #: (a reply to it is the edit, whichever replica receives it).
+    kind: Mapped[str] = mapped_column(default="card", server_default="card")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
@@ -304,3 +320,48 @@ class OutboxRow(Base):
     platform_message_id: Mapped[str | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     delivered_at: Mapped[datetime | None]
+    #: The sender holding the row while ``sending``: it checks, just before sending, that the
+    #: lease is still its own (a long wait for the platform's pace must not send twice).
+    claimed_by: Mapped[str | None]
+
+
+class WorkItemRow(Base):
+    """A unit of work, stored before the platform is told "received": a customer message to
+    draft, or a reviewer action to apply. Any process may do it; one does."""
+
+    __tablename__ = "work_items"
+    __table_args__ = (
+        CheckConstraint(_one_of("status", list(WORK_STATUSES)), name="status"),
+        CheckConstraint(_one_of("lane", list(WORK_LANES)), name="lane"),
+        Index("ix_work_items_lane_status_not_before", "lane", "status", "not_before"),
+        Index("ix_work_items_conversation", "conversation_key", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    lane: Mapped[str]
+    platform: Mapped[str]
+    #: The platform's id of the event (Telegram update_id, Slack event_id), when it has one.
+    event_id: Mapped[str | None]
+    #: Work of one conversation is done one item at a time, oldest first (None: no order).
+    conversation_key: Mapped[str | None]
+    #: The domain value to act on (an ``InboundMessage`` or a ``ReviewerAction``), as JSON.
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    status: Mapped[str] = mapped_column(default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    not_before: Mapped[datetime] = mapped_column(default=utcnow)
+    lease_until: Mapped[datetime | None]
+    claimed_by: Mapped[str | None]
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[datetime | None]
+
+
+class LeaseRow(Base):
+    """A named role one process holds at a time (the leader that polls Telegram and sweeps), on
+    a database without advisory locks (SQLite)."""
+
+    __tablename__ = "leases"
+
+    name: Mapped[str] = mapped_column(primary_key=True)
+    holder: Mapped[str]
+    until: Mapped[datetime]

@@ -15,10 +15,20 @@ from bot.store.delivery import DeliveryStore
 from bot.store.drafting import DraftingStore
 from bot.store.insights import InsightsStore
 from bot.store.intake import IntakeStore
+from bot.store.leadership import LeadershipStore
 from bot.store.review import ReviewStore
+from bot.store.work import WorkStore
 
 __all__ = ["Store"]
 
 
-class Store(IntakeStore, ReviewStore, DeliveryStore, DraftingStore, InsightsStore):
+class Store(
+    IntakeStore,
+    ReviewStore,
+    DeliveryStore,
+    DraftingStore,
+    InsightsStore,
+    WorkStore,
+    LeadershipStore,
+):
     """Réplique's database, behind domain-level methods. Create it with ``Store.open(url)``."""
