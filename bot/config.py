@@ -158,6 +158,12 @@ class SlackConfig(_Strict):
     customer_channels: tuple[str, ...] = ()
 
 
+class TelegramConfig(_Strict):
+    #: Groups whose messages come from customers (private chats with the bot always do; any
+    #: other group the bot is added to is ignored).
+    customer_chats: tuple[int, ...] = ()
+
+
 class OfferConfig(_Strict):
     """The one offer a promotional draft may mention (wording stays in the templates)."""
 
@@ -173,6 +179,11 @@ class PolicyConfig(_Strict):
     #: None: use the threshold calibrated with the model (its ``meta.json``).
     min_intent_confidence: float | None = Field(default=None, ge=0.0, le=1.0)
     max_drafts: int = Field(default=3, ge=1, le=3)
+    #: Flood control: a customer who sends this many messages within ``flood_seconds`` has the
+    #: next ones held ``flood_delay_seconds``, so one draft answers the burst (none is dropped).
+    flood_messages: int = Field(default=4, ge=1)
+    flood_seconds: float = Field(default=30.0, gt=0)
+    flood_delay_seconds: float = Field(default=3.0, ge=0)
 
 
 class ModelsConfig(_Strict):
@@ -186,6 +197,7 @@ class AppConfig(_Strict):
     brand: BrandConfig = BrandConfig()
     review: ReviewConfig = ReviewConfig()
     slack: SlackConfig = SlackConfig()
+    telegram: TelegramConfig = TelegramConfig()
     offers: OfferConfig = OfferConfig()
     policies: PolicyConfig = PolicyConfig()
     models: ModelsConfig = ModelsConfig()

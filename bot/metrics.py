@@ -20,6 +20,8 @@ __all__ = [
     "OUTBOX_RETRIES",
     "OUTBOX_WAITING",
     "REGISTRY",
+    "WORK_FAILED",
+    "WORK_WAITING",
 ]
 
 REGISTRY = CollectorRegistry(auto_describe=True)
@@ -75,5 +77,18 @@ OUTBOX_FAILED = Counter(
 OUTBOX_WAITING = Gauge(
     "replique_outbox_waiting",
     "Approved replies waiting to be delivered, at the last scrape.",
+    registry=REGISTRY,
+)
+
+WORK_WAITING = Gauge(
+    "replique_work_waiting",
+    "Stored customer messages and reviewer actions not done yet, by lane.",
+    ["lane"],
+    registry=REGISTRY,
+)
+WORK_FAILED = Counter(
+    "replique_work_failed",
+    "Queued work set aside after too many attempts (see the work_items table), by lane.",
+    ["lane"],
     registry=REGISTRY,
 )

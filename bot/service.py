@@ -35,7 +35,8 @@ from bot.drafting.replier import Replier
 from bot.errors import ServiceError
 from bot.i18n import t
 from bot.nlp.analyser import Analyser
-from bot.review.desk import ReviewDesk
+from bot.review.desk import ReviewDesk, process_name
+from bot.review.leader import LeaderRole
 from bot.review.outbox import OutboxSender
 from bot.review.ports import CustomerChannel, ReviewSurface
 from bot.server import create_app
@@ -43,6 +44,7 @@ from bot.store import Store
 
 __all__ = [
     "ChannelAdapter",
+    "Leads",
     "Service",
     "build_service",
     "configure_logging",
@@ -81,6 +83,15 @@ class ChannelAdapter(Protocol):
         ...
 
 
+@runtime_checkable
+class Leads(Protocol):
+    """An adapter with a job only one process may run at a time (Telegram's long polling)."""
+
+    async def lead(self) -> None:
+        """Run the job until cancelled (this process stopped leading)."""
+        ...
+
+
 class _QuietServer(uvicorn.Server):
     """uvicorn without its signal handlers: ``replique run`` handles SIGINT/SIGTERM for the
     whole service (adapters and desk included), and tests run several servers in one process."""
@@ -99,6 +110,8 @@ class Service:
     store: Store
     desk: ReviewDesk
     adapters: list[ChannelAdapter]
+    #: The role one process holds for all (Telegram polling, the sweeps).
+    leader: LeaderRole
     owns_store: bool = True
     _server: _QuietServer | None = field(default=None, init=False)
     _serving: asyncio.Task[None] | None = field(default=None, init=False)
@@ -125,6 +138,7 @@ class Service:
             store=self.store,
             routes=routes,
             adapters=lambda: [adapter.platform for adapter in self.adapters],
+            process=lambda: {"worker": self.desk.worker, "leader": self.leader.leading},
         )
         config = uvicorn.Config(
             app,
@@ -149,9 +163,11 @@ class Service:
         for adapter in self.adapters:
             await adapter.start()
         await self.desk.start()
+        await self.leader.start()
 
     async def stop(self) -> None:
         """Stop taking new work, finish what is in flight, and close the store."""
+        await self.leader.stop()
         for adapter in reversed(self.adapters):
             try:
                 await adapter.stop()
@@ -220,9 +236,12 @@ def build_service(
     ``analyser``, when given, are used instead of new ones (tests and benchmarks keep theirs)."""
     owns_store = store is None
     store = store or Store.open(settings.effective_database_url)
-    outbox = OutboxSender(store=store)
+    worker = process_name()
+    outbox = OutboxSender(store=store, worker=worker)
     replier = Replier(config, analyser=analyser)
-    desk = ReviewDesk(config=config, store=store, replier=replier, outbox=outbox)
+    desk = ReviewDesk(config=config, store=store, replier=replier, outbox=outbox, worker=worker)
+    leader = LeaderRole(store=store, holder=worker)
+    leader.add("sweep", desk.sweep_forever)
     adapters: list[ChannelAdapter] = []
     if settings.telegram_bot_token is not None:
         from bot.channels.telegram import TelegramAdapter
@@ -246,24 +265,34 @@ def build_service(
             )
         adapters.append(WebAdapter(desk=desk, store=store, config=config))
     for adapter in adapters:
-        wire(adapter, desk=desk, outbox=outbox)
+        wire(adapter, desk=desk, outbox=outbox, leader=leader)
     return Service(
         settings=settings,
         config=config,
         store=store,
         desk=desk,
         adapters=adapters,
+        leader=leader,
         owns_store=owns_store,
     )
 
 
-def wire(adapter: ChannelAdapter, *, desk: ReviewDesk, outbox: OutboxSender) -> None:
-    """Hand ``adapter`` to the outbox as its platform's customer channel, and to the desk as a
-    review surface when reviewers decide there."""
+def wire(
+    adapter: ChannelAdapter,
+    *,
+    desk: ReviewDesk,
+    outbox: OutboxSender,
+    leader: LeaderRole | None = None,
+) -> None:
+    """Hand ``adapter`` to the outbox as its platform's customer channel, to the desk as a
+    review surface when reviewers decide there, and its leader job (Telegram's long polling) to
+    the leader role."""
     if isinstance(adapter, CustomerChannel):
         outbox.add_channel(adapter)
     if adapter.reviews and isinstance(adapter, ReviewSurface):
         desk.add_surface(adapter)
+    if leader is not None and isinstance(adapter, Leads):
+        leader.add(f"{adapter.platform}-lead", adapter.lead)
 
 
 @contextlib.asynccontextmanager

@@ -3,8 +3,8 @@
 ``Replier`` analyses a message and drafts replies to it, applying the customer rules in one
 place:
 
-- an earlier message of the conversation still waiting for its reply is answered together with
-  the new one: the analysis reads both (``CustomerContext.answers_earlier``);
+- earlier messages of the conversation still waiting for a reply are answered together with the
+  new one: the analysis reads them all (``CustomerContext.unanswered``);
 - the analysis is hinted with the customer's known language, else the platform's;
 - the language to answer in is remembered once the analyser is sure of it (a language the brand
   answers in, identified with more than even confidence);
@@ -46,8 +46,9 @@ class CustomerContext:
     """What is known of the customer and the conversation when their message is drafted for."""
 
     profile: CustomerProfile
-    #: An earlier message of the conversation still waits for its reply: answer both at once.
-    answers_earlier: bool = False
+    #: Earlier messages of the conversation still waiting for a reply, oldest first: the draft
+    #: answers them together with the new one.
+    unanswered: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,10 +107,8 @@ class Replier:
     def analysis_request(self, request: ReplyRequest, *, now: datetime) -> AnalysisRequest:
         """What the analyser is asked for ``request`` (the text it reads, the hint, the day)."""
         profile = request.context.profile
-        text = request.text
-        if request.context.answers_earlier and profile.earlier_messages:
-            # The previous message is still unanswered: draft for both together.
-            text = f"{profile.earlier_messages[-1]}\n{request.text}"
+        # Earlier messages still unanswered are read with the new one: one draft answers all.
+        text = "\n".join((*request.context.unanswered, request.text))
         received = request.received_at or now
         return AnalysisRequest(
             text,

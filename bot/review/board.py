@@ -19,7 +19,7 @@ from bot.review.card_builder import build_card
 from bot.review.cards import CardRef, ReviewCard
 from bot.review.ports import ReviewSurface
 from bot.review.worker import RunSync
-from bot.store import CardView, Store
+from bot.store import CardView, SavedDrafting, Store
 
 __all__ = ["Board"]
 
@@ -61,6 +61,21 @@ class Board:
         return build_card(
             view, intent_choices=self._intent_choices(), reviewer_names=self.reviewer_names
         )
+
+    async def show(self, saved: SavedDrafting) -> tuple[ReviewCard | None, tuple[CardRef, ...]]:
+        """Post a message's card (or update it where it already is), and refresh the cards its
+        new drafts superseded."""
+        for other in saved.superseded_cards:
+            await self.refresh(other)
+        if saved.card is None:
+            return None, ()
+        card = self.card_from(saved.card)
+        if not self._surfaces:
+            # Said at start too; repeated in the log so a missing desk cannot go unnoticed.
+            log.warning("card %s is stored, but no review desk is configured", card.card_id)
+        if saved.card_was_posted:
+            return card, await self.refresh(card.card_id, card=card)
+        return card, await self.post(card)
 
     async def card(self, card_id: int) -> ReviewCard | None:
         view = await self._run(partial(self._store.card_view, card_id))

@@ -27,6 +27,7 @@ __all__ = [
     "Notice",
     "NoticeKind",
     "ReceiveOutcome",
+    "RecordedAction",
     "ReviewCard",
     "ReviewerAction",
 ]
@@ -180,6 +181,14 @@ class ReceiveOutcome:
     duplicate: bool
     card: ReviewCard | None = None
     refs: tuple[CardRef, ...] = field(default=())
+
+
+@dataclass(frozen=True, slots=True)
+class RecordedAction:
+    """A reviewer action stored in the work queue, held by the process that applies it now."""
+
+    item_id: int
+    action: ReviewerAction
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,7 +12,11 @@ its platform, and records the outcome:
 
 Pacing follows the platforms' published limits: at most one message per second per chat,
 and for Telegram at most 30 per second overall. A sender that dies mid-send leaves a leased row;
-when the lease ends the next sender (after a restart) delivers it.
+when the lease ends the next sender (after a restart, or another process) delivers it. A row can
+wait a long time for its turn (many replies queued for one chat): just before sending, the sender
+checks that the row is still its own and renews the lease (``Store.confirm_sending``), so a row
+whose lease ran out meanwhile, and that another sender took, is not sent twice. Each process only
+claims replies to the platforms it has a channel for.
 
 There is a window in which a reply can go out twice: the platform took it and the process died
 before the store recorded it. No platform offers an idempotency key for sending, so the window is
@@ -88,6 +92,7 @@ class OutboxSender:
         self,
         *,
         store: Store,
+        worker: str = "",
         channels: Mapping[str, CustomerChannel] | None = None,
         run_sync: Callable[[Callable[[], T]], Awaitable[T]] | None = None,
         lease: timedelta = timedelta(seconds=60),
@@ -97,6 +102,7 @@ class OutboxSender:
         pacer: Pacer | None = None,
     ) -> None:
         self._store = store
+        self._worker = worker or f"outbox-{id(self):x}"
         self._channels: dict[str, CustomerChannel] = dict(channels or {})
         self._run_sync: Callable[[Callable[[], Any]], Awaitable[Any]] = run_sync or (
             lambda fn: asyncio.to_thread(fn)
@@ -140,8 +146,13 @@ class OutboxSender:
 
     async def deliver_due(self) -> int:
         """Claim every due reply and deliver them (chats in parallel); returns how many."""
+        if not self._channels:
+            return 0  # no platform to deliver to in this process: leave the rows to others
+        platforms = frozenset(self._channels)
         items: list[OutboxItem] = await self._run_sync(
-            lambda: self._store.claim_outbox(lease=self._lease, limit=50)
+            lambda: self._store.claim_outbox(
+                lease=self._lease, limit=50, worker=self._worker, platforms=platforms
+            )
         )
         tasks = [asyncio.create_task(self._deliver(item)) for item in items]
         for task in tasks:
@@ -188,6 +199,13 @@ class OutboxSender:
             reply_to_message_id=item.reply_to_message_id,
         )
         await self._pacer.wait_turn(platform, channel.pacing_key(address))
+        # The wait may have outlasted the lease: send only if the row is still this sender's.
+        still_ours = await self._run_sync(
+            lambda: self._store.confirm_sending(item.id, worker=self._worker, lease=self._lease)
+        )
+        if not still_ours:
+            log.info("outbox %s: taken over by another sender while waiting; not sent", item.id)
+            return
         try:
             message_id = await channel.send_reply(address, item.text)
         except DeliveryFailed as failure:

@@ -22,7 +22,14 @@ from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
 from bot.domain import InboundMessage, Platform
-from bot.review.cards import ActionOutcome, CardRef, ReceiveOutcome, ReviewCard, ReviewerAction
+from bot.review.cards import (
+    ActionOutcome,
+    CardRef,
+    ReceiveOutcome,
+    RecordedAction,
+    ReviewCard,
+    ReviewerAction,
+)
 
 __all__ = ["CustomerChannel", "DeliveryFailed", "Desk", "ReplyAddress", "ReviewSurface"]
 
@@ -94,26 +101,45 @@ class ReviewSurface(Protocol):
 
 
 class Desk(Protocol):
-    """What channel adapters ask of the review desk."""
+    """What channel adapters ask of the review desk. Store first (``accept``, ``record``),
+    acknowledge the platform, then act (``apply``): nothing acknowledged is ever lost."""
 
     def is_reviewer(self, platform: Platform | str, user_id: str) -> bool:
         """True when ``user_id`` may act on drafts from ``platform``."""
         ...
 
+    async def accept(self, message: InboundMessage, *, event_id: str | None = None) -> int | None:
+        """Store a customer message for drafting (None: ``event_id`` was stored before)."""
+        ...
+
     async def receive(
         self, message: InboundMessage, *, event_id: str | None = None
     ) -> ReceiveOutcome:
-        """Take a customer message in (once per ``event_id``) and show its card."""
+        """``accept``, then wait for the message's card."""
         ...
 
-    async def act(self, action: ReviewerAction) -> ActionOutcome:
-        """Apply a reviewer's action once."""
+    async def record(
+        self, action: ReviewerAction, *, event_id: str | None = None
+    ) -> RecordedAction | None:
+        """Store a reviewer action, held by this process (None: ``event_id`` seen before)."""
+        ...
+
+    async def apply(self, recorded: RecordedAction) -> ActionOutcome:
+        """Apply a stored action now, once."""
+        ...
+
+    async def act(self, action: ReviewerAction, *, event_id: str | None = None) -> ActionOutcome:
+        """``record`` then ``apply``."""
         ...
 
     async def card_for_draft(self, draft_id: int) -> ReviewCard | None:
         """The card showing ``draft_id``'s message now, or None."""
         ...
 
-    async def card_at(self, ref: CardRef) -> ReviewCard | None:
-        """The card posted at ``ref``, or None."""
+    async def card_at(self, ref: CardRef, *, kind: str = "card") -> ReviewCard | None:
+        """The card posted at ``ref`` (or the card an edit prompt at ``ref`` asks about)."""
+        ...
+
+    async def add_edit_prompt(self, card_id: int, prompt: CardRef) -> None:
+        """Remember that ``prompt`` asks for the edited text of ``card_id``."""
         ...
