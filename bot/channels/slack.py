@@ -12,10 +12,12 @@ Built on slack-bolt (``AsyncApp``) with slack-sdk's ``AsyncWebClient``:
   with bolt's signature verification (a forged or stale request gets 401 and reaches no
   listener).
 
-Every listener acknowledges first and works afterwards, in a task the adapter keeps so that
-``stop`` can let it finish. Redelivered events are dropped by the desk, which claims the
-``event_id`` in the same transaction as the message; the adapter also drops a retry of an event
-it is still working on. Card and reply posts use a client without slack-sdk's retry handlers:
+Slack is told "received" only once what it sent is stored: a listener stores the customer
+message (``ReviewDesk.accept``) or the reviewer action (``ReviewDesk.record``) before Bolt answers
+(``process_before_response``); if the store fails, Slack is not acknowledged and sends the event
+again. The work follows: messages are drafted by any process's queue worker, actions are applied
+in a task the adapter keeps so that ``stop`` can let it finish. A retried event is recognised by
+its ``event_id``, stored once. Card and reply posts use a client without slack-sdk's retry handlers:
 the desk's outbox retries on its own schedule (honouring ``Retry-After``), and a second, blind
 retry underneath could send a reply twice.
 """
@@ -65,11 +67,18 @@ from bot.channels.slack_events import (
     user_name,
 )
 from bot.config import AppConfig, Settings
-from bot.domain import InboundMessage, Platform, ReviewAction
+from bot.domain import Platform, ReviewAction
 from bot.drafting.escaping import escape_slack
 from bot.errors import ConfigError
 from bot.i18n import t
-from bot.review.cards import CardRef, ReviewCard, ReviewerAction
+from bot.review.cards import (
+    CardRef,
+    Notice,
+    NoticeKind,
+    RecordedAction,
+    ReviewCard,
+    ReviewerAction,
+)
 from bot.review.ports import DeliveryFailed, Desk, ReplyAddress
 from bot.wording import notice_text, status_line
 
@@ -81,6 +90,8 @@ DEFAULT_API_URL: Final = "https://slack.com/api/"
 EVENTS_PATH: Final = "/slack/events"
 _NAME_CACHE_SIZE: Final = 2048
 _NAME_TTL_SECONDS: Final = 3600.0
+#: Seconds a listener waits for a person's name before storing the message without it.
+_NAME_BUDGET: Final = 1.0
 #: How long ``stop`` lets listeners in flight finish before cancelling them.
 _DRAIN_SECONDS: Final = 5.0
 
@@ -117,14 +128,15 @@ class SlackAdapter:
             signing_secret=signing_secret.get_secret_value() if signing_secret else None,
             # Socket Mode requests arrive over the app's own authenticated websocket.
             request_verification_enabled=not self.socket_mode,
-            process_before_response=False,
+            # Listeners store what arrived before Bolt answers Slack: nothing is acknowledged
+            # that is not stored (they do no more than that, well within Slack's three seconds).
+            process_before_response=True,
             logger=log,
         )
         self._handler = AsyncSlackRequestHandler(self.app)
         self._socket: AsyncSocketModeHandler | None = None
         self._session: aiohttp.ClientSession | None = None
         self._tasks: set[asyncio.Task[None]] = set()
-        self._in_flight: set[str] = set()
         self._names: OrderedDict[str, tuple[float, str | None]] = OrderedDict()
         self._lookups: dict[str, asyncio.Future[str | None]] = {}
         self._zone = ZoneInfo(config.brand.timezone)
@@ -203,7 +215,8 @@ class SlackAdapter:
     async def _on_message(
         self, body: dict[str, Any], event: dict[str, Any], context: AsyncBoltContext
     ) -> None:
-        # Events are acknowledged by bolt before this runs.
+        # Bolt answers Slack once this returns (process_before_response): the message is stored
+        # by then, or this raises and Slack sends the event again.
         message = customer_message(
             event,
             customer_channels=self._customer_channels,
@@ -213,45 +226,35 @@ class SlackAdapter:
         if message is None:
             return
         event_id = body.get("event_id")
-        event_id = str(event_id) if event_id else None
-        if event_id is not None and event_id in self._in_flight:
-            return  # a retry of an event still being worked on; the store drops later ones
-        if event_id is not None:
-            self._in_flight.add(event_id)
-        self._spawn(self._receive(message, event_id), what="customer message")
-
-    async def _receive(self, message: InboundMessage, event_id: str | None) -> None:
-        try:
-            name = await self._name_of(message.customer_id)
-            # The desk takes one conversation's messages one at a time, in the order they reach
-            # it; a customer's lookups share one call, so their messages resume in order here.
-            await self._desk.receive(replace(message, customer_name=name), event_id=event_id)
-        finally:
-            if event_id is not None:
-                self._in_flight.discard(event_id)
+        name = await self._name_within(message.customer_id, _NAME_BUDGET)
+        await self._desk.accept(
+            replace(message, customer_name=name),
+            event_id=str(event_id) if event_id else None,
+        )
 
     async def _on_button(self, ack: AsyncAck, body: dict[str, Any], action: dict[str, Any]) -> None:
-        await ack()
         kind = ACTION_IDS[str(action.get("action_id"))]
         draft_id = as_int(action.get("value"))
-        self._spawn(self._act(body, kind, draft_id=draft_id), what=f"{kind} button")
+        await self._store_then_apply(ack, body, kind, draft_id=draft_id)
 
     async def _on_intent(self, ack: AsyncAck, body: dict[str, Any], action: dict[str, Any]) -> None:
-        await ack()
         selected = action.get("selected_option") or {}
         intent = selected.get("value") if isinstance(selected, dict) else None
         block_id = str(action.get("block_id") or "")
         draft_id = as_int(block_id.removeprefix(INTENT_BLOCK_PREFIX))
-        if intent:
-            self._spawn(
-                self._act(body, ReviewAction.FIX_INTENT, draft_id=draft_id, intent=str(intent)),
-                what="intent fix",
-            )
+        if not intent:
+            await ack()
+            return
+        await self._store_then_apply(
+            ack, body, ReviewAction.FIX_INTENT, draft_id=draft_id, intent=str(intent)
+        )
 
     async def _on_edit_button(
         self, ack: AsyncAck, body: dict[str, Any], action: dict[str, Any]
     ) -> None:
         await ack()
+        # The trigger id is valid for three seconds after the click: the modal opens now, on
+        # the process that received the click, without waiting for any queue.
         self._spawn(self._open_editor(body, as_int(action.get("value"))), what="edit modal")
 
     async def _open_editor(self, body: dict[str, Any], draft_id: int | None) -> None:
@@ -265,77 +268,93 @@ class SlackAdapter:
             status = status_line(card, self._zone) if card is not None else None
             await self._notify(channel, user, status or t("slack.card_gone"))
             return
-        # The trigger id is valid for three seconds after the click: open the modal first.
         await self.client.views_open(trigger_id=str(body.get("trigger_id")), view=edit_modal(card))
 
     async def _on_edit_submit(
         self, ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]
     ) -> None:
-        await ack()
         state = (view.get("state") or {}).get("values") or {}
         text = ((state.get(MODAL_BLOCK_ID) or {}).get(MODAL_INPUT_ID) or {}).get("value")
         draft_id = modal_draft_id(view)
         if draft_id is None or not isinstance(text, str) or not text.strip():
+            await ack()
             return
-        self._spawn(
-            self._act(body, ReviewAction.EDIT, draft_id=draft_id, edited_text=text),
-            what="edit",
+        await self._store_then_apply(
+            ack, body, ReviewAction.EDIT, draft_id=draft_id, edited_text=text
         )
 
-    async def _on_reaction(self, event: dict[str, Any]) -> None:
+    async def _on_reaction(self, body: dict[str, Any], event: dict[str, Any]) -> None:
         found = reaction_action(event)
         if found is None or found[1].chat_id != self._review_channel:
             return
         kind, ref = found
         user = str(event.get("user") or "")
-        if user:
-            self._spawn(self._decide(user, kind, card=ref), what=f"{kind} reaction")
+        if not user:
+            return
+        event_id = body.get("event_id")
+        await self._store_then_apply(
+            None, body, kind, user=user, card=ref, event_id=str(event_id) if event_id else None
+        )
 
-    async def _act(
+    async def _store_then_apply(
         self,
+        ack: AsyncAck | None,
         body: dict[str, Any],
         kind: ReviewAction,
         *,
-        draft_id: int | None,
-        intent: str | None = None,
-        edited_text: str | None = None,
-    ) -> None:
-        user, _ = action_actor(body)
-        channel = action_channel(body)
-        ts = (
-            (body.get("message") or {}).get("ts") if isinstance(body.get("message"), dict) else None
-        )
-        card = CardRef("slack", channel, str(ts)) if channel and ts else None
-        await self._decide(
-            user, kind, draft_id=draft_id, card=card, intent=intent, edited_text=edited_text
-        )
-
-    async def _decide(
-        self,
-        user: str,
-        kind: ReviewAction,
-        *,
         draft_id: int | None = None,
+        user: str | None = None,
         card: CardRef | None = None,
         intent: str | None = None,
         edited_text: str | None = None,
+        event_id: str | None = None,
     ) -> None:
-        name = await self._name_of(user) if self._desk.is_reviewer("slack", user) else None
-        outcome = await self._desk.act(
-            ReviewerAction(
-                action=kind,
-                platform="slack",
-                reviewer_id=user,
-                reviewer_name=name,
-                draft_id=draft_id,
-                card=card,
-                edited_text=edited_text,
-                intent=intent,
+        """Store the action (a failure raises: Slack is then not acknowledged), acknowledge, and
+        apply it in a task of its own; the person who acted is told the outcome privately."""
+        if user is None:
+            user, _ = action_actor(body)
+        if card is None:
+            channel = action_channel(body)
+            message = body.get("message")
+            ts = message.get("ts") if isinstance(message, dict) else None
+            card = CardRef("slack", channel, str(ts)) if channel and ts else None
+        where = card.chat_id if card is not None else self._review_channel
+        if not self._desk.is_reviewer("slack", user):
+            if ack is not None:
+                await ack()
+            await self._notify(
+                where, user, notice_text(Notice(NoticeKind.NOT_REVIEWER), self._zone)
             )
+            return
+        name = await self._name_within(user, _NAME_BUDGET)
+        action = ReviewerAction(
+            action=kind,
+            platform="slack",
+            reviewer_id=user,
+            reviewer_name=name,
+            draft_id=draft_id,
+            card=card,
+            edited_text=edited_text,
+            intent=intent,
         )
+        recorded = await self._desk.record(action, event_id=event_id)
+        if ack is not None:
+            await ack()
+        if recorded is not None:
+            self._spawn(self._apply(recorded, where, user), what=f"{kind} action")
+
+    async def _apply(self, recorded: RecordedAction, channel: str | None, user: str) -> None:
+        outcome = await self._desk.apply(recorded)
         if outcome.notice:
-            channel = card.chat_id if card is not None else self._review_channel
             await self._notify(channel, user, notice_text(outcome.notice, self._zone))
+
+    async def _name_within(self, user: str, seconds: float) -> str | None:
+        """The person's name if Slack tells it within ``seconds`` (a name is a nicety; answering
+        Slack within its three seconds is not)."""
+        try:
+            return await asyncio.wait_for(asyncio.shield(self._name_of(user)), timeout=seconds)
+        except TimeoutError:
+            return None
 
     async def _notify(self, channel: str | None, user: str, text: str) -> None:
         """A message only ``user`` sees, in ``channel``; best effort."""

@@ -1,69 +1,59 @@
 """The Telegram adapter: customers write to the bot, reviewers decide in an agents group.
 
-Built on python-telegram-bot's ``Application``. One adapter plays every Telegram part:
+Built on python-telegram-bot (its ``Bot`` and ``Update`` types, through an ``Application`` that
+holds the connection pool). One adapter plays every Telegram part:
 
-- **customer channel**: private chats with the bot and groups where it sits (all but the agents
-  group) become ``InboundMessage``s for ``ReviewDesk.receive`` (which handles a conversation's
-  messages in order); approved replies go back with ``send_reply`` (called by the outbox sender);
-- **review desk**, when ``review.telegram_chat_id`` is set: cards are HTML messages with an inline
-  keyboard (telegram_cards.py); buttons, reactions (👍/👎) and replies to a card become
-  ``ReviewerAction``s for ``ReviewDesk.act``.
+- **customer channel**: private chats with the bot, and the groups listed in
+  ``telegram.customer_chats``, become ``InboundMessage``s stored by ``ReviewDesk.accept``;
+  approved replies go back with ``send_reply`` (called by the outbox sender);
+- **review desk**, when ``review.telegram_chat_id`` is set: cards are HTML messages with an
+  inline keyboard (telegram_cards.py); buttons, reactions (👍/👎) and replies to an edit prompt
+  become ``ReviewerAction``s (telegram_review.py).
 
-Long polling by default; with ``TELEGRAM_WEBHOOK_URL`` Telegram posts updates to
-``POST /telegram/webhook`` on the service's server, each checked against
-``TELEGRAM_WEBHOOK_SECRET`` before anything is read.
-
-Every update is handled once: customer messages through the desk's event-id claim (which holds
-across restarts), buttons and reactions through the desk's compare-and-set plus an in-memory
-guard against Telegram redelivering the same update.
+Telegram is told "received" only once what an update asks for is stored. With a webhook
+(``TELEGRAM_WEBHOOK_URL``), ``POST /telegram/webhook`` checks ``TELEGRAM_WEBHOOK_SECRET`` before
+reading anything, stores, then answers 200, or 503 when the store is unavailable (Telegram sends
+the update again). With long polling (the default), the leader process polls (``lead``): the
+next ``getUpdates`` offset, which confirms updates to Telegram, moves past an update only once it
+is stored. Every update is handled once: the store keeps the ids it has seen.
 """
 
 from __future__ import annotations
 
+import asyncio
 import hmac
+import json
 import logging
 import re
-from collections import OrderedDict
 from collections.abc import Sequence
-from datetime import timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
-from telegram import (
-    CallbackQuery,
-    ForceReply,
-    LinkPreviewOptions,
-    Message,
-    MessageReactionUpdated,
-    ReplyParameters,
-    Update,
-)
-from telegram.constants import ParseMode
-from telegram.error import InvalidToken, NetworkError, TimedOut
-from telegram.ext import Application, ContextTypes, TypeHandler
+from telegram import LinkPreviewOptions, Message, ReplyParameters, Update
+from telegram.constants import ChatType, ParseMode
+from telegram.error import Conflict, InvalidToken, NetworkError, TimedOut
+from telegram.ext import Application
 
 from bot.channels.telegram_calls import chunks, deliver, file_url, quietly
-from bot.channels.telegram_cards import decode_callback, intent_keyboard, render_card
+from bot.channels.telegram_cards import render_card
 from bot.channels.telegram_events import (
     CUSTOMER_CHATS,
     chat_of,
     command_of,
     inbound_from_message,
     message_id_of,
-    reaction_action,
     say,
 )
+from bot.channels.telegram_review import TelegramReviewers
 from bot.config import AppConfig, Settings
-from bot.domain import Platform, ReviewAction
+from bot.domain import Platform
 from bot.drafting.escaping import escape_telegram_html
-from bot.errors import ConfigError, ServiceError
-from bot.i18n import t
-from bot.review.cards import ActionOutcome, CardRef, Notice, ReviewCard, ReviewerAction
+from bot.errors import ConfigError, ServiceError, StoreError
+from bot.review.cards import CardRef, ReviewCard
 from bot.review.ports import DeliveryFailed, Desk, ReplyAddress
-from bot.wording import notice_text
 
 __all__ = ["ALLOWED_UPDATES", "WEBHOOK_PATH", "TelegramAdapter"]
 
@@ -75,10 +65,10 @@ ALLOWED_UPDATES = ("message", "edited_message", "callback_query", "message_react
 _SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 #: Telegram's rule for a webhook secret token.
 _SECRET_RE = re.compile(r"[A-Za-z0-9_-]{1,256}")
-#: How many handled button/reaction update ids are remembered against redelivery.
-_SEEN = 10_000
-#: Updates handled at the same time; a conversation's own messages still go one by one.
-_CONCURRENCY = 64
+#: Long polling: seconds Telegram holds a getUpdates call open, and pauses after a failure.
+_POLL_TIMEOUT = 10
+_POLL_BACKOFF = (1.0, 2.0, 5.0, 10.0, 30.0)
+_CONNECTIONS = 64
 
 _App = Application[Any, Any, Any, Any, Any, Any]
 
@@ -93,6 +83,7 @@ class TelegramAdapter:
             raise ConfigError("telegram.no_token")
         self._desk = desk
         self._review_chat = config.review.telegram_chat_id
+        self._customer_groups = frozenset(config.telegram.customer_chats)
         self._webhook_url = settings.telegram_webhook_url or None
         self._secret: str | None = None
         if self._webhook_url is not None:
@@ -109,26 +100,23 @@ class TelegramAdapter:
         api_url = settings.telegram_api_url
         # Shown in errors: the Bot API address without the token the library appends to it.
         self._api_url = api_url
-        builder = (
+        self._app: _App = (
             Application.builder()
             .token(settings.telegram_bot_token.get_secret_value())
             .base_url(api_url)
             .base_file_url(file_url(api_url))
-            .concurrent_updates(_CONCURRENCY)
-            .connection_pool_size(_CONCURRENCY)
+            .connection_pool_size(_CONNECTIONS)
+            .get_updates_connection_pool_size(2)
             .pool_timeout(10.0)
+            # Updates are read by this adapter (webhook or ``lead``), never by PTB's updater.
+            .updater(None)
+            .build()
         )
-        if self._webhook_url is not None:
-            builder = builder.updater(None)
-        self._app: _App = builder.build()
-        self._app.add_handler(TypeHandler(Update, self._on_update))
-        self._app.add_error_handler(self._on_error)
-
-        self._seen: OrderedDict[int, None] = OrderedDict()
         self._zone = ZoneInfo(config.brand.timezone)
-        #: Edit prompts (ForceReply messages) → the card they edit: a reply to a prompt is an
-        #: edit of its card. Lost on restart, when a reply to the card itself still works.
-        self._prompts: OrderedDict[int, CardRef] = OrderedDict()
+        self._reviewers = TelegramReviewers(
+            desk=desk, bot=self._app.bot, review_chat=self._review_chat, zone=self._zone
+        )
+        self._ignored_groups: set[int] = set()
         self._started = False
 
     @property
@@ -156,39 +144,55 @@ class TelegramAdapter:
             raise ServiceError(
                 "telegram.unreachable", url=self._api_url, reason=exc.message
             ) from None
-        await self._app.start()
         self._started = True
         if self._webhook_url is not None:
+            # Every replica registers the same URL: harmless, and no replica depends on another.
             await self._app.bot.set_webhook(
                 self._webhook_url,
                 secret_token=self._secret,
                 allowed_updates=list(ALLOWED_UPDATES),
             )
-        else:
-            updater = self._app.updater
-            if updater is None:  # pragma: no cover - the builder always makes one for polling
-                raise RuntimeError("python-telegram-bot built no updater for long polling")
-            await updater.start_polling(
-                allowed_updates=list(ALLOWED_UPDATES),
-                timeout=timedelta(seconds=10),
-                drop_pending_updates=False,
-            )
         log.info(
             "telegram: connected as @%s (%s)",
             self._app.bot.username,
-            "webhook" if self._webhook_url else "long polling",
+            "webhook" if self._webhook_url else "long polling, by the leader process",
         )
 
     async def stop(self) -> None:
         if not self._started:
             return
         self._started = False
-        updater = self._app.updater
-        if updater is not None and updater.running:
-            await updater.stop()
-        if self._app.running:
-            await self._app.stop()
+        await self._reviewers.idle()
         await self._app.shutdown()
+
+    async def lead(self) -> None:
+        """Long polling, run by the leader only (Telegram answers 409 to a second poller)."""
+        if self._webhook_url is not None:
+            return
+        bot = self._app.bot
+        await quietly(bot.delete_webhook(drop_pending_updates=False))
+        offset: int | None = None
+        failures = 0
+        while True:
+            try:
+                updates = await bot.get_updates(
+                    offset=offset,
+                    timeout=_POLL_TIMEOUT,
+                    allowed_updates=list(ALLOWED_UPDATES),
+                )
+                for update in updates:
+                    await self.take(update)
+                    # Stored: the next getUpdates confirms it to Telegram.
+                    offset = update.update_id + 1
+                failures = 0
+            except asyncio.CancelledError:
+                raise
+            except (StoreError, NetworkError, TimedOut, Conflict) as exc:
+                # Not stored or not fetched: the same updates come again with the same offset.
+                pause = _POLL_BACKOFF[min(failures, len(_POLL_BACKOFF) - 1)]
+                failures += 1
+                log.warning("telegram: polling paused %.0f s: %s", pause, exc)
+                await asyncio.sleep(pause)
 
     # --- CustomerChannel --------------------------------------------------------------------
 
@@ -267,46 +271,37 @@ class TelegramAdapter:
             log.warning("telegram: webhook call refused (missing or wrong secret token)")
             return Response(status_code=403)
         try:
-            payload = await request.json()
+            payload = json.loads(await request.body())
             update = Update.de_json(payload, self._app.bot)
         except Exception:
-            log.warning("telegram: webhook body is not a Telegram update", exc_info=True)
+            log.warning("telegram: webhook body is not a Telegram update")
             return Response(status_code=400)
-        # Ack first: Telegram gets its 200 now; the application's workers do the rest.
-        await self._app.update_queue.put(update)
+        try:
+            await self.take(update)
+        except StoreError:
+            # Not stored: Telegram must send it again, so it is not told "received".
+            log.warning("telegram: update %s not stored (store unavailable): 503", update.update_id)
+            return Response(status_code=503)
         return Response(status_code=200)
 
-    async def _on_update(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
+    async def take(self, update: Update) -> None:
+        """Store what ``update`` asks for (or answer what needs no storing); raises StoreError
+        when it cannot be stored, and then nothing is acknowledged."""
         if update.callback_query is not None:
-            if self._first_time(update.update_id):
-                await self._on_button(update.callback_query)
+            await self._reviewers.on_button(update.callback_query, update_id=update.update_id)
         elif update.message_reaction is not None:
-            if self._first_time(update.update_id):
-                await self._on_reaction(update.message_reaction)
+            await self._reviewers.on_reaction(update.message_reaction, update_id=update.update_id)
         elif update.message is not None or update.edited_message is not None:
             message = update.effective_message
             if message is None:
                 return
             if message.chat.id == self._review_chat:
-                if update.message is not None and self._first_time(update.update_id):
-                    await self._on_review_chat_message(message)
+                if update.message is not None:
+                    await self._reviewers.on_review_chat_message(
+                        message, update_id=update.update_id, bot_username=self._app.bot.username
+                    )
             elif message.chat.type in CUSTOMER_CHATS:
                 await self._on_customer_message(message, update_id=update.update_id)
-
-    def _first_time(self, update_id: int) -> bool:
-        """False for an update already handled by this process (Telegram redelivers)."""
-        if update_id in self._seen:
-            return False
-        self._seen[update_id] = None
-        if len(self._seen) > _SEEN:
-            self._seen.popitem(last=False)
-        return True
-
-    async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-        # A failure in one update must not stop the others; the desk has stored what it could.
-        log.error("telegram: update failed: %r", context.error, exc_info=context.error)
-
-    # --- customers --------------------------------------------------------------------------
 
     async def _on_customer_message(self, message: Message, *, update_id: int) -> None:
         command = command_of(message, bot_username=self._app.bot.username)
@@ -324,167 +319,18 @@ class TelegramAdapter:
             lang = user.language_code if user else None
             await quietly(message.reply_text(say(key, language_code=lang)))
             return
+        chat = message.chat
+        if chat.type != ChatType.PRIVATE and chat.id not in self._customer_groups:
+            # A group the bot was added to is not a customer channel until a brand lists it.
+            if chat.id not in self._ignored_groups:
+                self._ignored_groups.add(chat.id)
+                log.warning(
+                    "telegram: messages of group %s are ignored: list it in "
+                    "telegram.customer_chats to answer its customers",
+                    chat.id,
+                )
+            return
         inbound = inbound_from_message(message)
         if inbound is None:
             return
-        await self._desk.receive(inbound, event_id=str(update_id))
-
-    # --- reviewers --------------------------------------------------------------------------
-
-    def _is_reviewer(self, user_id: int) -> bool:
-        return self._desk.is_reviewer("telegram", str(user_id))
-
-    async def _on_button(self, query: CallbackQuery) -> None:
-        choice = decode_callback(query.data)
-        card_message = query.message
-        user = query.from_user
-        if choice is None or card_message is None:
-            await quietly(query.answer())
-            return
-        ref = CardRef(
-            desk="telegram",
-            chat_id=str(card_message.chat.id),
-            message_id=str(card_message.message_id),
-        )
-        if not self._is_reviewer(user.id):
-            notice: Notice | None = None
-            if choice.action is not None:
-                # The desk has the last word (and its own notice); it changes nothing.
-                outcome = await self._desk.act(self._action(choice.action, user, choice))
-                notice = outcome.notice
-            text = notice_text(notice, self._zone) if notice else t("telegram.not_reviewer")
-            await quietly(query.answer(text, show_alert=True))
-            return
-        # Ack first: the spinner on the reviewer's button stops now; the work follows.
-        await quietly(query.answer())
-        if choice.navigation is not None:
-            await self._show_menu(ref, choice.draft_id, menu=choice.navigation == "menu")
-            return
-        if choice.action is ReviewAction.EDIT:
-            await self._prompt_edit(ref, choice.draft_id, user_id=user.id)
-            return
-        assert choice.action is not None
-        outcome = await self._desk.act(self._action(choice.action, user, choice))
-        self._log_outcome(outcome)
-
-    def _action(
-        self,
-        action: ReviewAction,
-        user: Any,
-        choice: Any = None,
-        *,
-        card: CardRef | None = None,
-        edited_text: str | None = None,
-    ) -> ReviewerAction:
-        return ReviewerAction(
-            action=action,
-            platform="telegram",
-            reviewer_id=str(user.id),
-            reviewer_name=user.full_name or str(user.id),
-            draft_id=choice.draft_id if choice is not None else None,
-            card=card,
-            edited_text=edited_text,
-            intent=choice.intent if choice is not None else None,
-        )
-
-    async def _show_menu(self, ref: CardRef, draft_id: int, *, menu: bool) -> None:
-        card = await self._desk.card_for_draft(draft_id)
-        if card is None or card.decided:
-            return
-        keyboard = intent_keyboard(card) if menu else render_card(card, self._zone)[1]
-        await quietly(
-            self._app.bot.edit_message_reply_markup(
-                chat_id=int(ref.chat_id), message_id=int(ref.message_id), reply_markup=keyboard
-            )
-        )
-
-    async def _prompt_edit(self, ref: CardRef, draft_id: int, *, user_id: int) -> None:
-        card = await self._desk.card_for_draft(draft_id)
-        if card is None or card.decided:
-            await quietly(
-                self._app.bot.send_message(
-                    int(ref.chat_id),
-                    t("telegram.card_gone"),
-                    reply_parameters=ReplyParameters(
-                        int(ref.message_id), allow_sending_without_reply=True
-                    ),
-                )
-            )
-            return
-        prompt = await quietly(
-            self._app.bot.send_message(
-                int(ref.chat_id),
-                t("telegram.edit_prompt", name=card.customer_name),
-                reply_parameters=ReplyParameters(
-                    int(ref.message_id), allow_sending_without_reply=True
-                ),
-                # selective: the reply field opens only for the reviewer who asked.
-                reply_markup=ForceReply(
-                    selective=True, input_field_placeholder=t("telegram.edit_placeholder")
-                ),
-            )
-        )
-        if isinstance(prompt, Message):
-            self._prompts[prompt.message_id] = ref
-            if len(self._prompts) > _SEEN:
-                self._prompts.popitem(last=False)
-
-    async def _on_review_chat_message(self, message: Message) -> None:
-        user = message.from_user
-        if user is None or user.is_bot:
-            return
-        command = command_of(message, bot_username=self._app.bot.username)
-        if command is not None:
-            text = say("telegram.reviewer_help", language_code=user.language_code, user_id=user.id)
-            await quietly(message.reply_text(text))
-            return
-        target = message.reply_to_message
-        if target is None or message.text is None:
-            return  # the team talking among themselves
-        ref = self._prompts.get(target.message_id) or CardRef(
-            desk="telegram", chat_id=str(message.chat.id), message_id=str(target.message_id)
-        )
-        if target.message_id not in self._prompts and await self._desk.card_at(ref) is None:
-            return  # a reply to something that is not a card
-        outcome = await self._desk.act(
-            self._action(ReviewAction.EDIT, user, card=ref, edited_text=message.text)
-        )
-        if outcome.applied:
-            if self._prompts.pop(target.message_id, None) is not None:
-                # The prompt has done its job; the edited card now tells the story.
-                await quietly(self._app.bot.delete_message(message.chat.id, target.message_id))
-        elif outcome.notice:
-            await self._tell(
-                user.id, outcome.notice, reviewer=self._is_reviewer(user.id), at=message
-            )
-
-    async def _on_reaction(self, reaction: MessageReactionUpdated) -> None:
-        user = reaction.user
-        action = reaction_action(reaction)
-        if user is None or action is None or reaction.chat.id != self._review_chat:
-            return
-        ref = CardRef(
-            desk="telegram", chat_id=str(reaction.chat.id), message_id=str(reaction.message_id)
-        )
-        outcome = await self._desk.act(self._action(action, user, card=ref))
-        if not outcome.applied and outcome.notice and not self._is_reviewer(user.id):
-            await self._tell(user.id, outcome.notice, reviewer=False, at=None)
-        self._log_outcome(outcome)
-
-    async def _tell(
-        self, user_id: int, notice: Notice, *, reviewer: bool, at: Message | None
-    ) -> None:
-        """A notice for one person: a reply in the agents group to a reviewer, a private
-        message to anyone else (Telegram has no ephemeral messages in groups; a private message
-        fails quietly when the person never opened a chat with the bot)."""
-        text = notice_text(notice, self._zone)
-        if reviewer and at is not None:
-            await quietly(at.reply_text(text))
-        else:
-            await quietly(self._app.bot.send_message(user_id, text))
-
-    @staticmethod
-    def _log_outcome(outcome: ActionOutcome) -> None:
-        if not outcome.applied:
-            kind = outcome.notice.kind if outcome.notice else None
-            log.info("telegram: reviewer action not applied (%s)", kind)
+        await self._desk.accept(inbound, event_id=str(update_id))

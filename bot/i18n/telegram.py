@@ -39,6 +39,12 @@ MESSAGES: Entries = {
         "fr": "✏️ Répondez à ce message avec le texte corrigé pour {name} : il part tel que vous "
               "l'écrivez.",
     },
+    "telegram.edit_how": {
+        "en": "To change this draft, press ✏️ Edit on the card and reply to the prompt: only a "
+              "reply to the prompt is sent to the customer.",
+        "fr": "Pour changer ce brouillon, appuyez sur ✏️ Modifier sur la carte et répondez à "
+              "l'invite : seule une réponse à l'invite est envoyée au client.",
+    },
     "telegram.edit_placeholder": {"en": "Corrected reply", "fr": "Réponse corrigée"},
     "telegram.not_reviewer": {
         "en": "Only reviewers can act on drafts (review.reviewers.telegram in replique.yml).",
