@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+
 from bot.config import AppConfig
 from bot.drafting.replier import Replier
 from bot.nlp.analyser import Analyser
 from bot.review.desk import ReviewDesk
+from bot.review.leader import LeaderRole
 from bot.review.outbox import OutboxSender
-from bot.service import ChannelAdapter, wire
+from bot.service import ChannelAdapter, Leads, wire
 from bot.store import Store
 
-__all__ = ["new_desk", "wire_all"]
+__all__ = ["leading", "new_desk", "polling", "wire_all"]
 
 
 def new_desk(*, config: AppConfig, store: Store, analyser: Analyser) -> ReviewDesk:
@@ -23,7 +28,25 @@ def new_desk(*, config: AppConfig, store: Store, analyser: Analyser) -> ReviewDe
     )
 
 
-def wire_all(desk: ReviewDesk, *adapters: ChannelAdapter) -> None:
-    """Wire ``adapters`` to ``desk`` and its outbox exactly as ``build_service`` does."""
+def wire_all(desk: ReviewDesk, *adapters: ChannelAdapter, leader: LeaderRole | None = None) -> None:
+    """Wire ``adapters`` to ``desk``, its outbox and ``leader`` exactly as ``build_service``
+    does."""
     for adapter in adapters:
-        wire(adapter, desk=desk, outbox=desk.outbox)
+        wire(adapter, desk=desk, outbox=desk.outbox, leader=leader)
+
+
+def leading(store: Store, *, holder: str = "test") -> LeaderRole:
+    """A leader role that checks often, so a test's process leads within a fraction of a second."""
+    return LeaderRole(store=store, holder=holder, check_every=0.2)
+
+
+@contextlib.asynccontextmanager
+async def polling(adapter: Leads) -> AsyncIterator[None]:
+    """Run ``adapter``'s leader job (Telegram's long polling) while the block runs."""
+    task = asyncio.create_task(adapter.lead())
+    try:
+        yield
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task

@@ -40,9 +40,13 @@ async def test_healthz_and_metrics_answer_on_a_real_port(
             body = health.json()
             assert body["status"] == "ok"
             assert body["outbox"] == {"waiting": 0, "failed": 0, "delivered": 0}
+            assert body["work"] == {"inbound": 0, "action": 0}
+            assert body["leader"] in (True, False)
+            assert body["worker"]
             scraped = await client.get("/metrics")
             assert scraped.status_code == 200
             assert "replique_outbox_waiting 0.0" in scraped.text
+            assert 'replique_work_waiting{lane="inbound"} 0.0' in scraped.text
             assert "replique_card_latency_seconds_bucket" in scraped.text
             missing = await client.get("/slack/events")
             assert missing.status_code == 404  # no Slack configured: no Slack route

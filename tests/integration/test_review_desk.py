@@ -7,24 +7,23 @@ customer received. The platform adapters have their own end-to-end tests against
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
-from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from bot.config import AppConfig, Reviewers
-from bot.domain import DraftStatus, InboundMessage, ReviewAction
+from bot.domain import Analysis, DraftStatus, InboundMessage, ReviewAction
 from bot.drafting.replier import Replier, ReplyRequest
 from bot.nlp.analyser import Analyser
 from bot.review.cards import CardRef, NoticeKind, ReviewCard, ReviewerAction
 from bot.review.desk import ReviewDesk
 from bot.review.fakes import MemoryChannel, MemorySurface
 from bot.review.outbox import OutboxSender, Pacer
+from bot.review.payloads import message_to_json
 from bot.review.ports import DeliveryFailed
-from bot.store import Store
+from bot.store import NewWork, Store
 from bot.wording import notice_text, status_line, summary_line
 from tests.waiting import wait_until
 
@@ -340,39 +339,50 @@ async def test_a_draft_nobody_decided_on_expires_and_its_card_says_so(
     assert not (await desk.act(click(ReviewAction.SEND, card))).applied
 
 
-async def test_messages_a_crash_left_undrafted_get_their_cards_and_one_bad_one_blocks_none(
+async def test_work_a_dead_process_left_gets_its_cards_and_one_bad_message_blocks_none(
     desk: ReviewDesk, surface: MemorySurface, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # As if the process died between storing the messages and drafting them.
-    desk.store.take_in(says("cette phrase fait planter le brouillon", customer="7"))
-    desk.store.take_in(says("bonjour, où est ma commande 6612?", customer="8"))
-    reply = desk.replier.reply
+    # Stored and acknowledged, claimed by a process that died before drafting them.
+    for customer, text in (
+        ("7", "cette phrase fait planter le brouillon"),
+        ("8", "où est ma commande 6612?"),
+    ):
+        message = says(text, customer=customer)
+        work = NewWork(
+            lane="inbound",
+            platform=message.platform,
+            payload=message_to_json(message),
+            conversation_key=f"telegram:{customer}",
+        )
+        desk.store.enqueue(work, claimed_by="dead-process", lease=timedelta(0))
+    draft = desk.replier.draft
 
-    def fragile(request: ReplyRequest, **kwargs: object) -> object:
+    def fragile(request: ReplyRequest, analysis: Analysis, **kwargs: object) -> object:
         if "planter" in request.text:
             raise RuntimeError("a bug in drafting")
-        return reply(request, **kwargs)  # type: ignore[arg-type]
+        return draft(request, analysis, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(desk.replier, "reply", fragile)
-    assert await desk.sweep() == 0  # too young: they may still be drafting elsewhere
-    assert await desk.sweep(now=datetime.now(UTC) + timedelta(minutes=2)) == 1
+    monkeypatch.setattr(desk.replier, "draft", fragile)
+    desk.inbound.wake()
+    await wait_until(lambda: len(surface.cards) == 1, what="the card of the good message")
     _, card = last(surface)
     assert card.intent == "order_status"
     assert "6612" in summary_line(card.analysis)
+    # The bad one waits to be tried again, with the reason kept for the operator.
+    await wait_until(lambda: desk.store.work_counts().get("inbound") == 1)
+    assert len(surface.cards) == 1
 
 
-async def test_the_sweep_never_drafts_again_a_message_being_drafted(
+async def test_a_burst_from_one_customer_gets_one_card_that_reads_it_all(
     desk: ReviewDesk, surface: MemorySurface
 ) -> None:
-    # A platform's own timestamp can make a message just received look old enough to sweep.
-    old = replace(
-        says("bonjour, ma commande 7781 est en retard"),
-        received_at=datetime(2024, 1, 1, tzinfo=UTC),
-    )
-    received, _ = await asyncio.gather(desk.receive(old, event_id="slow"), desk.sweep())
-    assert received.card is not None
-    await desk.sweep()
+    await desk.stop()  # stored while no worker runs: the burst waits in the queue together
+    for i, text in enumerate(("bonjour", "ma commande 7781", "est en retard, vous pouvez voir?")):
+        assert await desk.accept(says(text, message_id=str(i)), event_id=f"burst-{i}")
+    await desk.start()
+    await wait_until(lambda: desk.store.work_counts() == {}, what="the burst to be done")
     assert len(surface.cards) == 1
     (card,) = surface.cards.values()
     assert card.status is DraftStatus.PENDING
-    assert card.draft_id == received.card.draft_id
+    assert card.message_text == "est en retard, vous pouvez voir?"
+    assert "7781" in summary_line(card.analysis)  # the draft read the earlier messages too

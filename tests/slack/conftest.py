@@ -30,6 +30,7 @@ from bot.review.cards import (
     Notice,
     NoticeKind,
     ReceiveOutcome,
+    RecordedAction,
     ReviewCard,
     ReviewerAction,
 )
@@ -147,13 +148,18 @@ class FakeDesk:
     def is_reviewer(self, platform: str, user_id: str) -> bool:
         return platform == "slack" and user_id in self.reviewers
 
+    async def accept(self, message: InboundMessage, *, event_id: str | None = None) -> int | None:
+        """Stored (in memory), then a card posted, as the desk's inbound lane would."""
+        if event_id is not None:
+            if event_id in self._events:
+                return None
+            self._events.add(event_id)
+        outcome = await self.receive(message, event_id=event_id)
+        return outcome.card.draft_id if outcome.card is not None else None
+
     async def receive(
         self, message: InboundMessage, *, event_id: str | None = None
     ) -> ReceiveOutcome:
-        if event_id is not None:
-            if event_id in self._events:
-                return ReceiveOutcome(duplicate=True)
-            self._events.add(event_id)
         self.received.append((message, event_id))
         draft_id = next(self._ids)
         card = make_card(message, draft_id=draft_id, intent_choices=self.intents)
@@ -166,7 +172,19 @@ class FakeDesk:
     def _draft_at(self, ref: CardRef) -> int | None:
         return next((d for d, refs in self.refs.items() if ref in refs), None)
 
-    async def act(self, action: ReviewerAction) -> ActionOutcome:
+    async def record(
+        self, action: ReviewerAction, *, event_id: str | None = None
+    ) -> RecordedAction | None:
+        if event_id is not None:
+            if event_id in self._events:
+                return None
+            self._events.add(event_id)
+        return RecordedAction(item_id=next(self._ids), action=action)
+
+    async def apply(self, recorded: RecordedAction) -> ActionOutcome:
+        return await self.act(recorded.action)
+
+    async def act(self, action: ReviewerAction, *, event_id: str | None = None) -> ActionOutcome:
         self.actions.append(action)
         if not self.is_reviewer(action.platform, action.reviewer_id):
             return ActionOutcome(applied=False, notice=Notice(NoticeKind.NOT_REVIEWER))
@@ -236,9 +254,12 @@ class FakeDesk:
     async def card_for_draft(self, draft_id: int) -> ReviewCard | None:
         return self.cards.get(draft_id)
 
-    async def card_at(self, ref: CardRef) -> ReviewCard | None:
-        draft_id = self._draft_at(ref)
+    async def card_at(self, ref: CardRef, *, kind: str = "card") -> ReviewCard | None:
+        draft_id = self._draft_at(ref) if kind == "card" else None
         return self.cards.get(draft_id) if draft_id is not None else None
+
+    async def add_edit_prompt(self, card_id: int, prompt: CardRef) -> None:
+        raise AssertionError("Slack edits in a modal, never through a prompt message")
 
 
 def make_card(message: InboundMessage, *, draft_id: int = 1, **changes: Any) -> ReviewCard:

@@ -144,11 +144,11 @@ class running:
         config: AppConfig,
         analyser: Analyser,
         database_url: str,
-        start_desk: bool = True,
+        deliver: bool = True,
     ) -> None:
         self.api, self.config, self.analyser = api, config, analyser
         self.database_url = database_url
-        self.start_desk = start_desk
+        self.deliver = deliver
         self._stack = AsyncExitStack()
 
     async def __aenter__(self) -> Replique:
@@ -162,9 +162,14 @@ class running:
         server = await stack.enter_async_context(HttpServer(adapter.routes()))
         await adapter.start()
         stack.push_async_callback(adapter.stop)
-        if self.start_desk:
+        if self.deliver:
             await desk.start()
             stack.push_async_callback(desk.stop)
+        else:
+            # Messages are drafted and decisions applied, but nothing is delivered.
+            for lane in (desk.inbound, desk.actions):
+                await lane.start()
+                stack.push_async_callback(lane.stop)
         sender = SlackEventSender(url=f"{server.url}/slack/events", signing_secret=SIGNING_SECRET)
         stack.push_async_callback(sender.close)
         return Replique(api=self.api, slack=sender, desk=desk, adapter=adapter, store=store)
@@ -386,7 +391,7 @@ async def test_an_approval_made_just_before_a_crash_is_delivered_after_the_resta
 ):
     # The outbox sender is not running: the process "dies" after the approval, before delivery.
     async with running(
-        api, config=config, analyser=analyser, database_url=sqlite_url, start_desk=False
+        api, config=config, analyser=analyser, database_url=sqlite_url, deliver=False
     ) as before:
         await before.customer_writes("Can I return a mug?")
         card = await before.card_for("Can I return a mug?")

@@ -22,7 +22,7 @@ from bot.nlp.analyser import Analyser
 from bot.review.desk import ReviewDesk
 from bot.service import running_service
 from bot.store import Store
-from tests.desks import new_desk, wire_all
+from tests.desks import leading, new_desk, wire_all
 from tests.fakes.slack_api import FakeSlackAPI, SlackEventSender, wait_until
 from tests.fakes.telegram_api import FakeTelegram
 from tests.slack.conftest import (
@@ -67,13 +67,16 @@ async def both_platforms(
         settings=telegram_settings(telegram, slack_bot_token=None),
         config=config,
     )
-    wire_all(desk, slack, tele)
+    leader = leading(store)
+    wire_all(desk, slack, tele, leader=leader)
     server = await stack.enter_async_context(HttpServer(slack.routes()))
     for adapter in (slack, tele):
         await adapter.start()
         stack.push_async_callback(adapter.stop)
     await desk.start()
     stack.push_async_callback(desk.stop)
+    await leader.start()  # the only process leads: it polls Telegram
+    stack.push_async_callback(leader.stop)
     sender = SlackEventSender(url=f"{server.url}/slack/events", signing_secret=SIGNING_SECRET)
     stack.push_async_callback(sender.close)
     return desk, sender

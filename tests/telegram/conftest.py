@@ -18,11 +18,11 @@ import pytest
 from pydantic import SecretStr
 
 from bot.channels.telegram import TelegramAdapter
-from bot.config import AppConfig, ReviewConfig, Reviewers, Settings
+from bot.config import AppConfig, ReviewConfig, Reviewers, Settings, TelegramConfig
 from bot.nlp.analyser import Analyser
 from bot.review.desk import ReviewDesk
 from bot.store import Store
-from tests.desks import new_desk, wire_all
+from tests.desks import leading, new_desk, wire_all
 from tests.fakes.telegram_api import FakeTelegram
 
 REVIEW_CHAT = -1001234567890
@@ -40,7 +40,9 @@ def telegram_config(base: AppConfig, *, review_chat: int | None = REVIEW_CHAT) -
         slack_channel=None,
         reviewers=Reviewers(telegram=(MARC["id"], CHLOE["id"]), slack=("UREV",)),
     )
-    return base.model_copy(update={"review": review})
+    # GROUP is a customer group the brand listed; any other group is ignored.
+    telegram = TelegramConfig(customer_chats=(GROUP,))
+    return base.model_copy(update={"review": review, "telegram": telegram})
 
 
 def telegram_settings(fake: FakeTelegram, **overrides: Any) -> Settings:
@@ -89,6 +91,25 @@ class Replique:
         cards = [m for m in self.cards() if needle in m["text"]]
         assert cards, calls
         return cards[-1]
+
+    async def edit(self, card: dict[str, Any], text: str, *, user: dict[str, Any] = MARC) -> None:
+        """✏️ on ``card``, then ``text`` as the reply to the prompt the bot posts."""
+        self.fake.click(card, "✏", user=user)
+        [call] = await self.fake.wait_for_call(
+            "sendMessage",
+            lambda c: (
+                c.chat_id == self.review_chat
+                and bool(c.params.get("reply_markup", {}).get("force_reply"))
+                and c.params.get("reply_parameters", {}).get("message_id") == card["message_id"]
+            ),
+        )
+        prompt = next(
+            m
+            for m in reversed(self.fake.bot_messages(self.review_chat))
+            if m.get("reply_to_message", {}).get("message_id") == card["message_id"]
+            and m["text"] == call.text
+        )
+        self.fake.reviewer_replies(prompt, text, user=user)
 
     def cards(self) -> list[dict[str, Any]]:
         """Every card message posted in the review chat (prompts and notices left out)."""
@@ -163,11 +184,15 @@ class running:
         desk = new_desk(config=self.config, store=store, analyser=self.analyser)
         self._stack.callback(desk.close)
         adapter = TelegramAdapter(desk=desk, settings=self.settings, config=self.config)
-        wire_all(desk, adapter)
+        leader = leading(store)
+        wire_all(desk, adapter, leader=leader)
         await desk.start()
         self._stack.push_async_callback(desk.stop)
         await adapter.start()
         self._stack.push_async_callback(adapter.stop)
+        # The only process: it leads, so it polls Telegram.
+        await leader.start()
+        self._stack.push_async_callback(leader.stop)
         return Replique(fake=self.fake, desk=desk, adapter=adapter, store=store)
 
     async def __aexit__(self, *exc: object) -> None:

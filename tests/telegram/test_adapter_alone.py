@@ -9,8 +9,16 @@ from typing import Any
 from bot.channels.telegram import TelegramAdapter
 from bot.config import AppConfig
 from bot.domain import InboundMessage
-from bot.review.cards import ActionOutcome, CardRef, ReceiveOutcome, ReviewCard, ReviewerAction
+from bot.review.cards import (
+    ActionOutcome,
+    CardRef,
+    ReceiveOutcome,
+    RecordedAction,
+    ReviewCard,
+    ReviewerAction,
+)
 from tests.cards import sample_card
+from tests.desks import polling
 from tests.fakes.telegram_api import FakeTelegram
 from tests.fakes.telegram_bench import measure_card_latency
 from tests.telegram.conftest import LEA, REVIEW_CHAT, telegram_settings
@@ -28,22 +36,36 @@ class PostingDesk:
     def is_reviewer(self, platform: str, user_id: str) -> bool:
         return True
 
-    async def act(self, action: ReviewerAction) -> ActionOutcome:
+    async def receive(
+        self, message: InboundMessage, *, event_id: str | None = None
+    ) -> ReceiveOutcome:
+        raise AssertionError("the adapter only stores messages (accept)")
+
+    async def record(
+        self, action: ReviewerAction, *, event_id: str | None = None
+    ) -> RecordedAction | None:
+        raise AssertionError("no reviewer acts in these tests")
+
+    async def apply(self, recorded: RecordedAction) -> ActionOutcome:
+        raise AssertionError("no reviewer acts in these tests")
+
+    async def act(self, action: ReviewerAction, *, event_id: str | None = None) -> ActionOutcome:
         raise AssertionError("no reviewer acts in these tests")
 
     async def card_for_draft(self, draft_id: int) -> ReviewCard | None:
         return None
 
-    async def card_at(self, ref: CardRef) -> ReviewCard | None:
+    async def card_at(self, ref: CardRef, *, kind: str = "card") -> ReviewCard | None:
         return None
 
-    async def receive(
-        self, message: InboundMessage, *, event_id: str | None = None
-    ) -> ReceiveOutcome:
+    async def add_edit_prompt(self, card_id: int, prompt: CardRef) -> None:
+        raise AssertionError("no reviewer edits in these tests")
+
+    async def accept(self, message: InboundMessage, *, event_id: str | None = None) -> int | None:
         self.received.append(message)
         card = replace(CARD, message_text=message.text)
-        ref = await self.surfaces[0].post_card(card)
-        return ReceiveOutcome(duplicate=False, card=card, refs=(ref,))
+        await self.surfaces[0].post_card(card)
+        return len(self.received)
 
 
 async def test_a_burst_of_customers_each_gets_one_card(
@@ -54,7 +76,8 @@ async def test_a_burst_of_customers_each_gets_one_card(
     desk.surfaces.append(adapter)
     await adapter.start()
     try:
-        result = await measure_card_latency(fake, review_chat_id=REVIEW_CHAT, n=300)
+        async with polling(adapter):
+            result = await measure_card_latency(fake, review_chat_id=REVIEW_CHAT, n=300)
     finally:
         await adapter.stop()
     assert len(result.latencies) == 300  # measure_card_latency fails on a missing or double card
@@ -73,9 +96,10 @@ async def test_one_customers_messages_reach_the_desk_in_order(
     desk.surfaces.append(adapter)
     await adapter.start()
     try:
-        for i in range(30):
-            fake.customer_says(f"message {i}", user=LEA)
-        await fake.wait_for(lambda: len(desk.received) == 30)
+        async with polling(adapter):
+            for i in range(30):
+                fake.customer_says(f"message {i}", user=LEA)
+            await fake.wait_for(lambda: len(desk.received) == 30)
     finally:
         await adapter.stop()
     assert [m.text for m in desk.received] == [f"message {i}" for i in range(30)]

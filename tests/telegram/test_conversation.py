@@ -121,13 +121,29 @@ async def test_edit_asks_for_a_reply_and_sends_the_corrected_text(replique: Repl
     }
 
 
-async def test_a_reply_to_the_card_itself_is_an_edit(replique: Replique) -> None:
+async def test_a_reply_to_the_card_itself_is_not_an_edit(replique: Replique) -> None:
     replique.customer_says(ORDER)
     card = await replique.card_for(ORDER)
 
     replique.fake.reviewer_replies(card, "Elle arrive jeudi, Léa.", user=CHLOE)
 
-    assert await replique.customer_receives(LEA) == ["Elle arrive jeudi, Léa."]
+    # Only the reply to the ✏️ prompt edits: the reviewer is told how, nothing is sent.
+    [how] = await replique.fake.wait_for_call(
+        "sendMessage", lambda c: c.chat_id == replique.review_chat and "✏" in c.text
+    )
+    assert how.params["reply_parameters"]["message_id"] != card["message_id"]
+    assert replique.delivered_to(LEA["id"]) == []
+    assert "reply_markup" in replique.card_now(card)  # still pending
+
+
+async def test_a_group_the_brand_did_not_list_is_not_a_customer_channel(
+    replique: Replique,
+) -> None:
+    replique.customer_says("Bonjour, je veux un remboursement", user=LEA, chat_id=-1009990000)
+    replique.customer_says(ORDER, user=LEA, chat_id=GROUP)
+
+    await replique.card_for(ORDER)
+    assert all("remboursement" not in m["text"] for m in replique.cards())
 
 
 async def test_another_version_replaces_the_draft(replique: Replique) -> None:
@@ -272,7 +288,7 @@ async def test_customer_text_is_shown_literally(replique: Replique) -> None:
     # The fake refuses unbalanced or unknown HTML, as Telegram does: the card went through, and
     # it quotes the customer's text escaped, character for character.
     assert html.escape(nasty, quote=False) in card["text"]
-    replique.fake.reviewer_replies(card, f"You wrote: {nasty}", user=MARC)
+    await replique.edit(card, f"You wrote: {nasty}")
     assert await replique.customer_receives(TOM) == [f"You wrote: {nasty}"]
 
 
