@@ -440,3 +440,16 @@ def test_caddyfile_is_valid_and_spreads_requests_over_the_replicas(tmp_path: Pat
         {"name": "replique", "port": "8080", "refresh": 5000000000, "source": "a"}
     ]
     assert '"path": ["/metrics"]' in text
+
+
+@pytest.mark.parametrize("doc", ["docs/deploy.md", "docs/fr/deploiement.md"])
+def test_deployment_guides_name_what_the_files_define(doc: str, base: list[dict[str, Any]]) -> None:
+    text = (ROOT / doc).read_text(encoding="utf-8")
+    secret = pod_spec(one(base, "Deployment"))["containers"][0]["envFrom"][0]["secretRef"]
+    assert f"secret generic {secret['name']}" in text
+    assert f"job/{one(base, 'Job')['metadata']['name']}" in text
+    assert f"deployment/{one(base, 'Deployment')['metadata']['name']}" in text
+    assert "kubectl apply -k deploy/k8s/overlays/example" in text
+    assert "docker compose --env-file deploy/replique.env -f deploy/compose.yaml up -d" in text
+    assert "cp deploy/replique.env.example deploy/replique.env" in text
+    assert "--scale replique=" in text
