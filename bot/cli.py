@@ -1,4 +1,4 @@
-"""The ``replique`` command line: draft, check, init, train, eval, run, console.
+"""The ``replique`` command line: draft, check, init, train, eval, run, console, migrate.
 
 Every command reports a problem as one line that says what to do, and exits with status 1.
 What the commands print comes from bot/i18n/, in the reader's language (French or English);
@@ -368,6 +368,41 @@ def run(config: ConfigOption = None) -> None:
 
     settings = load_settings()
     serve(settings=settings, config=load_config(config, settings), echo=typer.echo)
+
+
+@app.command()
+@friendly
+def migrate(
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print one JSON object instead of a sentence.")
+    ] = False,
+) -> None:
+    """Bring the database (DATABASE_URL) to the newest schema and say which revision it is at."""
+    from bot.config import load_settings
+    from bot.store import Store, redact_url
+
+    url = load_settings().effective_database_url
+    # Store.open migrates (under a lock on PostgreSQL, so replicas starting together wait their
+    # turn) and raises StoreError, one line without the password, when it cannot.
+    with Store.open(url) as store:
+        done = store.migration
+    shown = redact_url(url)
+    if as_json:
+        answer = {
+            "database": shown,
+            "previous": done.before,
+            "revision": done.after,
+            "upgraded": done.changed,
+        }
+        sys.stdout.write(json.dumps(answer) + "\n")
+        return
+    if done.before is None:
+        line = t("migrate.created", url=shown, revision=done.after)
+    elif done.changed:
+        line = t("migrate.upgraded", url=shown, before=done.before, revision=done.after)
+    else:
+        line = t("migrate.current", url=shown, revision=done.after)
+    stdout.print(escape(line))
 
 
 def main() -> None:

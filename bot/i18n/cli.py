@@ -182,5 +182,19 @@ MESSAGES: Entries = {
         "en": "Stopping: finishing what is in flight…",
         "fr": "Arrêt : fin des envois en cours…",
     },
+    "migrate.created": {
+        "en": "Database {url} created at revision {revision}, the newest.",
+        "fr": "Base de données {url} créée à la révision {revision}, la plus récente.",
+    },
+    "migrate.upgraded": {
+        "en": "Database {url} upgraded from revision {before} to {revision}, the newest.",
+        "fr": "Base de données {url} mise à jour de la révision {before} à {revision}, la plus "
+              "récente.",
+    },
+    "migrate.current": {
+        "en": "Database {url} is already at revision {revision}, the newest: nothing to do.",
+        "fr": "La base de données {url} est déjà à la révision {revision}, la plus récente : "
+              "rien à faire.",
+    },
 }
 # fmt: on

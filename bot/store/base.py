@@ -38,6 +38,8 @@ class StoreBase:
         """Wrap an engine already configured by ``Store.open`` (use that instead)."""
         self._engine = engine
         self._shown_url = shown_url
+        #: What ``open`` found and left: the schema revision before and after its upgrade.
+        self.migration = migrate.Migration(before=None, after=None)
         self._sessions = sessionmaker(bind=engine, expire_on_commit=False, autoflush=False)
         self._write_sessions = sessionmaker(
             bind=engine.execution_options(**{WRITE_OPTION: True}),
@@ -62,7 +64,7 @@ class StoreBase:
             engine = create_store_engine(parsed)
             store = cls(engine, shown_url=shown)
             with store._write_sessions() as session, session.begin():
-                migrate.upgrade(session.connection())
+                store.migration = migrate.upgrade(session.connection())
         except (SQLAlchemyError, CommandError, OSError, ValueError, ImportError) as exc:
             if engine is not None:
                 engine.dispose()

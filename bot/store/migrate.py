@@ -6,13 +6,23 @@ installed Réplique migrates its database with nothing but a URL.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, text
 
-__all__ = ["MIGRATIONS_DIR", "alembic_config", "upgrade"]
+__all__ = [
+    "MIGRATIONS_DIR",
+    "Migration",
+    "alembic_config",
+    "current_revision",
+    "head_revision",
+    "upgrade",
+]
 
 #: Alembic's script location: env.py, script.py.mako and versions/.
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
@@ -36,10 +46,34 @@ def alembic_config(connection: Connection | None = None, *, url: str | None = No
     return config
 
 
-def upgrade(connection: Connection, revision: str = "head") -> None:
+@dataclass(frozen=True, slots=True)
+class Migration:
+    """What an upgrade did: the schema revision before (None: an empty database) and after."""
+
+    before: str | None
+    after: str | None
+
+    @property
+    def changed(self) -> bool:
+        return self.before != self.after
+
+
+def head_revision() -> str | None:
+    """The newest revision the installed Réplique knows (None only without any revision)."""
+    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
+def current_revision(connection: Connection) -> str | None:
+    """The revision the database behind ``connection`` is at (None: never migrated)."""
+    return MigrationContext.configure(connection).get_current_revision()
+
+
+def upgrade(connection: Connection, revision: str = "head") -> Migration:
     """Bring the database behind ``connection`` to ``revision``, inside its current transaction."""
     if connection.dialect.name == "postgresql":
         # Two workers starting together would both try to create the tables; the lock makes the
         # second wait and then find the database already at head. It ends with the transaction.
         connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK_KEY})
+    before = current_revision(connection)
     command.upgrade(alembic_config(connection), revision)
+    return Migration(before=before, after=current_revision(connection))

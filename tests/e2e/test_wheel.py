@@ -120,6 +120,20 @@ def test_the_installed_command_drafts_and_checks_from_anywhere(
     assert "All good" in checked.stdout
 
 
+def test_the_installed_command_migrates_as_the_image_does(installed: Path, tmp_path: Path) -> None:
+    # The image's migration step: the wheel's own migrations, from a folder with nothing else.
+    migrated = subprocess.run(
+        [str(installed / "replique"), "migrate", "--json"],
+        capture_output=True, text=True, cwd=tmp_path, env=env(tmp_path), timeout=120,
+    )  # fmt: skip
+    assert migrated.returncode == 0, migrated.stderr
+    answer = json.loads(migrated.stdout)
+    assert answer["previous"] is None
+    assert answer["upgraded"] is True
+    assert answer["revision"]
+    assert (tmp_path / "r.db").is_file()
+
+
 async def test_the_installed_command_runs_the_service(installed: Path, tmp_path: Path) -> None:
     running = subprocess.Popen(
         [str(installed / "replique"), "run"],
