@@ -64,7 +64,7 @@ _FR_ADJECTIVES = (
     "|en erable|en bois|decafeine|intelligent|intelligente|sans fil"
 )
 _EN_DETERMINERS = (
-    "the|my|your|our|this|that|these|those|a|an|his|her|their|some|any|of|one|two|three|four"
+    "the|my|your|our|this|that|these|those|a|an|his|her|their|some|any|of|both|all|one|two|three|four"
     "|five|six|ten|few|several"
 )
 _EN_NOT_MODIFIERS = frozenset(

@@ -49,7 +49,7 @@ _CLOCK_RE = re.compile(
     rf"(?P<b>{_CLOCK}|{_H})(?![\w:])"
     rf"|(?:(?P<after>{_AFTER})|(?P<before>{_BEFORE})|(?P<around>{_AROUND}))\s+(?P<t>{_CLOCK})"
     # "after 5" (no "pm") is how people say it in English.
-    rf"|(?P<after_bare>after|past)\s+(?P<bare>1[0-2]|[1-9])(?![\d:.,h]))"
+    rf"|(?P<after_bare>after|past)\s+(?P<bare>1[0-2]|[1-9])(?![\d:h]|[.,]\d))"
 )
 _PART_RE = re.compile(
     r"\b(?:(?<!good\s)(?:in\s+the\s+|this\s+|during\s+the\s+)?(?P<en>morning|afternoon|evening)"
