@@ -300,11 +300,9 @@ class RuleEntityRecognizer:
             candidates += self._phones(text)
             candidates += self._money(folded)
         candidates += self._emails(text)
-        day_first = self.lang == "fr"
-        candidates += (
-            Candidate(s, e, "DATE", raw) for s, e, raw in find_dates(folded, day_first=day_first)
-        )
-        candidates += (Candidate(s, e, "TIME", raw) for s, e, raw in find_times(folded))
+        dates = list(find_dates(folded, day_first=self.lang == "fr"))
+        candidates += (Candidate(s, e, "DATE", raw) for s, e, raw in dates)
+        candidates += (Candidate(s, e, "TIME", t) for s, e, t in find_times(folded, dates=dates))
         candidates += (Candidate(s, e, "ITEM", w) for s, e, w in find_items(folded, lang=self.lang))
         candidates += _find_people(text, folded)
         if candidates:

@@ -124,6 +124,10 @@ def _key(noun: str) -> str:
     return _SEPARATOR_RE.sub(" ", noun)
 
 
+# The first word of every entry: a message with none of them is not searched further.
+_WORD_RE = re.compile(r"[a-z]{2,}")
+_EN_FIRST = frozenset(_WORD_RE.findall(" ".join(w.split()[0] for w in _EN_WORDS)))
+_FR_FIRST = frozenset(_WORD_RE.findall(" ".join(w.split()[0] for w in _FR_WORDS)))
 _EN_KEYS = {_key(w): v for w, v in _EN_WORDS.items()}
 _FR_KEYS = {_key(w): v for w, v in _FR_WORDS.items()}
 _EN_RE = re.compile(
@@ -146,6 +150,8 @@ class ItemForms(NamedTuple):
 
 def find_items(folded: str, *, lang: str) -> Iterator[tuple[int, int, str]]:
     """The goods named in ``folded``, as ``(start_char, end_char, lexicon word)``."""
+    if (_FR_FIRST if lang == "fr" else _EN_FIRST).isdisjoint(_WORD_RE.findall(folded)):
+        return
     if lang == "fr":
         for m in _FR_RE.finditer(folded):
             word = _FR_KEYS.get(_key(m["noun"]))

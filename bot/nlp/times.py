@@ -21,7 +21,7 @@ The patterns run on the folded text (lower case, no accents, same offsets as the
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import date
 
 from bot.nlp.dates import find_dates, resolve_date
@@ -116,8 +116,13 @@ def _part_value(m: re.Match[str]) -> str:
     return _PARTS.get(word, "morning")
 
 
-def find_times(folded: str) -> Iterator[tuple[int, int, str]]:
-    """Every time the customer asks to be reached at, as ``(start_char, end_char, raw)``."""
+def find_times(
+    folded: str, *, dates: Sequence[tuple[int, int, str]] | None = None
+) -> Iterator[tuple[int, int, str]]:
+    """Every time the customer asks to be reached at, as ``(start_char, end_char, raw)``.
+
+    ``dates`` are the message's dates when already found (``find_dates``), else found here.
+    """
     if not _CALL_CUE_RE.search(folded):
         return
     found: list[tuple[int, int, str]] = []
@@ -130,7 +135,8 @@ def find_times(folded: str) -> Iterator[tuple[int, int, str]]:
             found.append((m.start(), m.end(), _part_value(m)))
     if not found:
         return
-    dates = list(find_dates(folded, day_first=True))
+    if dates is None:
+        dates = list(find_dates(folded, day_first=True))
     for start, end, clock in found:
         day = ""
         for d_start, d_end, raw in dates:
