@@ -27,19 +27,37 @@ def sample_contexts(config: AppConfig, language: str, intent: str) -> list[dict[
         "order_number": "A-99812",
         "tracking_number": "1Z999AA10123456784",
         "email": "julie@example.com",
-        "phone": "+15145550123",
-        "money": "25.00 CAD",
+        "phone": "514 555-0123",
+        "money": "25 $" if language == "fr" else "$25",
+        "time": "après 17h" if language == "fr" else "after 5pm",
         "date": SimpleNamespace(
             text="hier" if language == "fr" else "yesterday", value="2026-11-27"
         ),
         "product": SimpleNamespace(
-            name="Mélange Boréal", url="https://example.com/p", price="18.50 $"
+            name="Mélange Boréal",
+            url="https://example.com/p",
+            price="18,50 $" if language == "fr" else "$18.50",
+            the="l'article Mélange Boréal" if language == "fr" else "Mélange Boréal",
+            of="de l'article Mélange Boréal" if language == "fr" else "of Mélange Boréal",
+            in_catalogue=True,
+        ),
+    }
+    # Something the customer named that is not in the catalogue: no page, no price.
+    item = {
+        **rich,
+        "product": SimpleNamespace(
+            name="bouilloire" if language == "fr" else "kettle",
+            url=None,
+            price=None,
+            the="la bouilloire" if language == "fr" else "the kettle",
+            of="de la bouilloire" if language == "fr" else "of the kettle",
+            in_catalogue=False,
         ),
     }
     bare = dict.fromkeys(rich)
     contexts = []
     for details, greet, formal, sentiment, offer, name in itertools.product(
-        (rich, bare), (True, False), (True, False), SENTIMENTS, (True, False), ("Julie", "")
+        (rich, item, bare), (True, False), (True, False), SENTIMENTS, (True, False), ("Julie", "")
     ):
         contexts.append(
             {

@@ -17,6 +17,7 @@ from typing import Any
 
 from bot.config import AppConfig, Product
 from bot.domain import HANDOFF_INTENT, Analysis, CustomerProfile, Draft, Platform, Why
+from bot.drafting.details import as_written, item_detail, money_text, product_detail
 from bot.drafting.policies import OfferDecision, decide_offer
 from bot.drafting.templates import TemplateLibrary, TemplateVariant
 from bot.errors import TemplateProblem, Words
@@ -24,7 +25,9 @@ from bot.errors import TemplateProblem, Words
 __all__ = ["DraftResult", "Drafter", "first_name"]
 
 #: Details a draft can echo back, named in the "why" when the message gave them.
-_DETAILS = ("order_number", "tracking_number", "product", "date", "email", "phone", "money")
+_DETAILS = (
+    "order_number", "tracking_number", "product", "date", "time", "email", "phone", "money",
+)  # fmt: skip
 # Handles and display names often carry decorations that do not belong in "Bonjour Julie,".
 _NAME_PART = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*", re.UNICODE)
 
@@ -84,7 +87,11 @@ class Drafter:
             return (found.value or found.text) if found else None
 
         date = analysis.first("DATE")
-        product = self._product(entity("PRODUCT"))
+        product = self._product(entity("PRODUCT"), language)
+        item = analysis.first("ITEM")
+        if product is None and item is not None:
+            product = item_detail(item, language=language)
+        currency = self._config.catalog_data.currency
         brand = self._config.brand
         return {
             "customer": SimpleNamespace(first_name=first_name(profile.name)),
@@ -99,8 +106,10 @@ class Drafter:
             "order_number": entity("ORDER_NUMBER"),
             "tracking_number": entity("TRACKING_NUMBER"),
             "email": entity("EMAIL"),
-            "phone": entity("PHONE"),
-            "money": entity("MONEY"),
+            # Written back as the customer wrote them, not in their normal form (+14185550192).
+            "phone": as_written(analysis.first("PHONE")),
+            "time": as_written(analysis.first("TIME")),
+            "money": money_text(entity("MONEY"), language=language, currency=currency),
             "date": SimpleNamespace(text=date.text, value=date.value) if date else None,
             "product": product,
             "offer": (
@@ -113,17 +122,17 @@ class Drafter:
             "channel": channel,
         }
 
-    def _product(self, name: str | None) -> SimpleNamespace | None:
+    def _product(self, name: str | None, language: str) -> SimpleNamespace | None:
         if name is None:
             return None
-        product: Product | None = self._products.get(name)
-        if product is None:
-            return SimpleNamespace(name=name, url=None, price=None)
+        product: Product = self._products.get(name) or Product(name=name)
         price = None
         if product.price is not None:
             currency = self._config.catalog_data.currency
-            price = f"{product.price:.2f} {'$' if currency in ('CAD', 'USD') else currency}"
-        return SimpleNamespace(name=product.name, url=product.url, price=price)
+            price = money_text(
+                f"{product.price:.2f} {currency}", language=language, currency=currency
+            )
+        return product_detail(product, language=language, price=price)
 
     def draft(
         self,

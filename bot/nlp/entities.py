@@ -29,8 +29,10 @@ from spacy.tokens import Doc, Span
 from bot.config import Catalog
 from bot.domain import Entity
 from bot.nlp.dates import find_dates, resolve_date
+from bot.nlp.items import find_items
 from bot.nlp.normalize import fold, fold_text
 from bot.nlp.text import doc_text
+from bot.nlp.times import find_times, resolve_time
 
 __all__ = [
     "NOT_NAMES",
@@ -54,10 +56,12 @@ _PRIORITY = {
     "TRACKING_NUMBER": 6,
     "EMAIL": 5,
     "PHONE": 4,
+    "TIME": 4,
     "MONEY": 3,
     "DATE": 3,
     "ORDER_NUMBER": 2,
     "PERSON": 1,
+    "ITEM": 0,
 }
 
 
@@ -267,7 +271,8 @@ def _find_signature(text: str, folded: str) -> Iterator[Candidate]:
 
 
 class RuleEntityRecognizer:
-    """Component that finds order and tracking numbers, emails, phones, amounts, dates and names."""
+    """Component that finds order and tracking numbers, emails, phones, amounts, dates, times to
+    call, everyday goods and names."""
 
     def __init__(
         self,
@@ -295,10 +300,10 @@ class RuleEntityRecognizer:
             candidates += self._phones(text)
             candidates += self._money(folded)
         candidates += self._emails(text)
-        day_first = self.lang == "fr"
-        candidates += (
-            Candidate(s, e, "DATE", raw) for s, e, raw in find_dates(folded, day_first=day_first)
-        )
+        dates = list(find_dates(folded, day_first=self.lang == "fr"))
+        candidates += (Candidate(s, e, "DATE", raw) for s, e, raw in dates)
+        candidates += (Candidate(s, e, "TIME", t) for s, e, t in find_times(folded, dates=dates))
+        candidates += (Candidate(s, e, "ITEM", w) for s, e, w in find_items(folded, lang=self.lang))
         candidates += _find_people(text, folded)
         if candidates:
             add_entities(doc, candidates)
@@ -450,6 +455,8 @@ def extract_entities(doc: Doc, *, today: date) -> tuple[Entity, ...]:
         value: str | None = raw if isinstance(raw, str) else None
         if ent.label_ == "DATE":
             value = resolve_date(value, today) if value else None
+        elif ent.label_ == "TIME":
+            value = resolve_time(value, today) if value else None
         elif ent.label_ == "PRODUCT":
             value = ent.ent_id_ or ent.text
         elif value is None and ent.label_ in ("PERSON", "PLACE"):
