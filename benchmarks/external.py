@@ -222,6 +222,14 @@ def coverage_curve(gold: Sequence[str], readings: Sequence[Reading]) -> list[dic
                     sum(routed[i] == gold[i] for i in covered) / max(len(covered), 1)
                 ),
                 "accuracy": _r(sum(p == g for p, g in zip(routed, gold, strict=True)) / len(gold)),
+                # The trainer's calibration objective: right 1, handed to a person 0.5, wrong 0.
+                "utility": _r(
+                    sum(
+                        1.0 if p == g else 0.5 if p == HANDOFF_INTENT else 0.0
+                        for p, g in zip(routed, gold, strict=True)
+                    )
+                    / len(gold)
+                ),
             }
         )
     return curve
@@ -385,12 +393,16 @@ def print_external(results: dict[str, Any]) -> None:
                 f"{'':<20}{who:<8}{r['flagged_complaints']:>20.3f}{r['flagged_others']:>8.3f}  "
                 f"{entry['goal'].get('complaints', '') if who == 'ours' else ''}"
             )
-    print("\ncoverage vs accuracy (ours, hand-off threshold: coverage / accuracy on covered)")
+    print(
+        "\ncoverage vs accuracy (ours; hand-off threshold: coverage / accuracy on covered /"
+        " utility, right 1, hand-off 0.5, wrong 0)"
+    )
     for name, entry in sets.items():
         curve = entry.get("ours", {}).get("intent", {}).get("coverage")
         if curve:
             cells = "  ".join(
                 f"{p['threshold']:.2f}: {p['coverage']:.2f}/{p['accuracy_covered']:.2f}"
+                f"/{p['utility']:.2f}"
                 for p in curve
             )
             print(f"  {name:<18}{cells}")
