@@ -15,6 +15,11 @@ The messages are the shipped evaluation sets of both languages (never trained on
 LinearSVC baseline side by side, CLINC150 out-of-scope hand-off, sentiment on public tweets, the
 shipped intent models per language.
 
+``external`` (results/external.json, see benchmarks/external.py): every set of the external
+evaluation data (public messages nobody here wrote), ours against the TF-IDF + LinearSVC baseline
+trained on the same shipped data, in one run; ``--external-sample N`` scores at most N rows per
+set for a quick look.
+
 ``channels`` (results/channels.json, see benchmarks/channels.py): ``replique run`` against the
 fake Telegram and Slack APIs: time from a customer message to its review card (p50, p99) at a
 steady rate, and sustained messages per second in a burst, with lost and duplicated cards counted.
@@ -181,8 +186,29 @@ def run_channels_section(args: argparse.Namespace) -> None:
 
 
 # ---------------------------------------------------------------------------------------------
+# Section: external (data nobody here wrote, ours vs the baseline) -> results/external.json
 
-SECTIONS = {"core": run_core, "channels": run_channels_section, "models": run_models_section}
+
+def run_external_section(args: argparse.Namespace) -> None:
+    from benchmarks.external import print_external, run_external
+
+    results = run_external(sample=args.external_sample, only=args.external or ())
+    results["machine"] = {"cpus": os.cpu_count(), "python": platform.python_version()}
+    print_external(results)
+    out = RESULTS / "external.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    print(f"\nwritten to {out}")
+
+
+# ---------------------------------------------------------------------------------------------
+
+SECTIONS = {
+    "core": run_core,
+    "channels": run_channels_section,
+    "models": run_models_section,
+    "external": run_external_section,
+}
 
 
 def main() -> None:
@@ -197,6 +223,18 @@ def main() -> None:
         "--models",
         action="append",
         help="models section: only these (banking77, clinc150, sentiment, shipped_intents)",
+    )
+    parser.add_argument(
+        "--external-sample",
+        type=int,
+        default=None,
+        help="external section: at most this many rows per set (a quick look)",
+    )
+    parser.add_argument(
+        "--external",
+        action="append",
+        help="external section: only these sets (bitext_en, clinc150_en, perfume_chat_fr, "
+        "airline_tweets_en, reviews_fr, complaint_tweets_en)",
     )
     parser.add_argument(
         "--channel-messages", type=int, default=300, help="channels section: messages per run"

@@ -16,6 +16,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, cast
 
+import numpy
 import spacy
 from confection import Config
 from spacy.language import Language as SpacyLanguage
@@ -34,6 +35,7 @@ from bot.domain import (
 )
 from bot.errors import ModelError
 from bot.nlp import components, french  # noqa: F401  (components registers the factories)
+from bot.nlp.calibration import scale
 from bot.nlp.entities import catalog_patterns, extract_entities
 from bot.nlp.language import LanguageGuess, LanguageIdentifier
 from bot.nlp.text import clean_text, doc_text, has_words, is_stop_keyword
@@ -61,6 +63,8 @@ class _LoadedPipeline:
     intent_labels: frozenset[str]
     sentiment_labels: frozenset[str]
     threshold: float
+    #: The sentiment model's calibration (``meta.json``; 1.0 for models trained before it).
+    sentiment_temperature: float = 1.0
 
 
 class Analyser:
@@ -133,6 +137,9 @@ class Analyser:
             intent_labels=frozenset(cast(TextCategorizer, nlp.get_pipe("intent")).labels),
             sentiment_labels=frozenset(cast(TextCategorizer, nlp.get_pipe("sentiment")).labels),
             threshold=threshold,
+            sentiment_temperature=float(
+                _replique_meta(sentiment_path).get("temperature", 1.0) or 1.0
+            ),
         )
 
     def analyse(self, text: str, *, hint: str | None = None, today: date | None = None) -> Analysis:
@@ -185,7 +192,9 @@ class Analyser:
             # A bare STOP is an opt-out by convention (carriers, platforms), not by prediction.
             alternatives = tuple(a for a in (top, *alternatives) if a.name != "opt_out")
             top = IntentScore("opt_out", 1.0)
-        sentiment, sentiment_confidence = _sentiment(doc, loaded.sentiment_labels)
+        sentiment, sentiment_confidence = _sentiment(
+            doc, loaded.sentiment_labels, loaded.sentiment_temperature
+        )
 
         handoff_reason: HandoffReason | None = None
         predicted: IntentScore | None = None
@@ -216,9 +225,11 @@ class Analyser:
         )
 
 
-def _sentiment(doc: Doc, labels: frozenset[str]) -> tuple[Sentiment, float]:
-    scores = {k: v for k, v in doc.cats.items() if k in labels}
-    label, confidence = max(scores.items(), key=lambda kv: kv[1])
+def _sentiment(doc: Doc, labels: frozenset[str], temperature: float) -> tuple[Sentiment, float]:
+    names = [k for k in doc.cats if k in labels]
+    calibrated = scale(numpy.asarray([[doc.cats[k] for k in names]]), temperature)[0]
+    column = int(calibrated.argmax())
+    label, confidence = names[column], float(calibrated[column])
     for known in SENTIMENTS:
         if known == label:
             return known, round(float(confidence), 4)

@@ -32,6 +32,7 @@ from thinc.api import Adam, Optimizer, fix_random_seed
 from bot.domain import HANDOFF_INTENT
 from bot.errors import TrainingDataError
 from bot.nlp import components, french  # noqa: F401  (components registers the factories)
+from bot.nlp.calibration import fit_temperature
 from bot.nlp.tfidf import fit_feature_index
 from bot.training.datasets import LabelledText, labels_of
 from bot.training.evaluation import Scores, score
@@ -44,6 +45,7 @@ __all__ = [
     "TrainSettings",
     "TrainedModel",
     "predict_labels",
+    "predict_scores",
     "resolve_arch",
     "train_classifier",
 ]
@@ -116,6 +118,9 @@ class TrainedModel:
     seconds: float
     n_train: int
     n_dev: int
+    #: Temperature that calibrates the confidences (bot/nlp/calibration.py); sentiment only,
+    #: the intent's hand-off threshold is calibrated on the raw scores.
+    temperature: float = 1.0
 
     def save(self, out_dir: Path, *, extra_meta: dict[str, Any] | None = None) -> Path:
         out_dir.mkdir(parents=True, exist_ok=True)
@@ -126,6 +131,7 @@ class TrainedModel:
             "arch": self.settings.arch,
             "seed": self.settings.seed,
             "threshold": self.threshold,
+            "temperature": self.temperature,
             "labels": list(_textcat(self.nlp, self.settings.component).labels),
             "dev_accuracy": round(self.dev.accuracy, 4),
             "dev_macro_f1": round(self.dev.macro_f1, 4),
@@ -202,6 +208,24 @@ def _split(
     return train, dev
 
 
+def predict_scores(
+    nlp: Language, component: str, texts: Sequence[str], *, batch_size: int = 256
+) -> numpy.ndarray:
+    """The classifier's score matrix (one row per text, one column per label, in the order of
+    its ``labels``), running the pipeline only up to the classifier."""
+    textcat = _textcat(nlp, component)
+    before = nlp.pipe_names[: nlp.pipe_names.index(component)]
+    disabled = [name for name in nlp.pipe_names if name not in before]
+    texts = list(texts)
+    blocks = []
+    for start in range(0, len(texts), batch_size):
+        docs = list(nlp.pipe(texts[start : start + batch_size], disable=disabled))
+        blocks.append(numpy.asarray(textcat.predict(docs)))
+    if not blocks:
+        return numpy.zeros((0, len(textcat.labels)))
+    return numpy.concatenate(blocks)
+
+
 def predict_labels(
     nlp: Language,
     component: str,
@@ -212,26 +236,19 @@ def predict_labels(
 ) -> list[tuple[str, float]]:
     """Top label and confidence for each text; below ``threshold`` the label is ``other``.
 
-    Runs the pipeline up to the classifier and reads its score matrix directly: writing 77
-    ``doc.cats`` entries per message and searching them cost more than the classifier itself.
+    Reads the classifier's score matrix directly: writing 77 ``doc.cats`` entries per message and
+    searching them cost more than the classifier itself.
     """
-    textcat = _textcat(nlp, component)
-    labels = list(textcat.labels)
+    labels = list(_textcat(nlp, component).labels)
     handoff = HANDOFF_INTENT in labels
-    before = nlp.pipe_names[: nlp.pipe_names.index(component)]
-    disabled = [name for name in nlp.pipe_names if name not in before]
+    scores = predict_scores(nlp, component, texts, batch_size=batch_size)
     results: list[tuple[str, float]] = []
-    texts = list(texts)
-    for start in range(0, len(texts), batch_size):
-        docs = list(nlp.pipe(texts[start : start + batch_size], disable=disabled))
-        scores = numpy.asarray(textcat.predict(docs))
-        best = scores.argmax(axis=1)
-        for row, column in enumerate(best.tolist()):
-            confidence = float(scores[row, column])
-            label = labels[column]
-            if confidence < threshold and handoff:
-                label = HANDOFF_INTENT
-            results.append((label, confidence))
+    for row, column in enumerate(scores.argmax(axis=1).tolist()):
+        confidence = float(scores[row, column])
+        label = labels[column]
+        if confidence < threshold and handoff:
+            label = HANDOFF_INTENT
+        results.append((label, confidence))
     return results
 
 
@@ -398,10 +415,14 @@ def train_classifier(
     # Without a validation split there is nothing to calibrate on: the documented floor holds.
     threshold = MIN_THRESHOLD if settings.component == "intent" else 0.0
     final_dev = score([], [])
+    temperature = 1.0
     if dev:
         predictions = predict_labels(nlp, settings.component, dev_texts)
         if settings.component == "intent":
             threshold = _calibrate(predictions, dev_gold)
+        else:
+            dev_scores_matrix = predict_scores(nlp, settings.component, dev_texts)
+            temperature = fit_temperature(dev_scores_matrix, list(textcat.labels), dev_gold)
         final_dev = score(
             dev_gold,
             [lb if c >= threshold else HANDOFF_INTENT for lb, c in predictions],
@@ -432,4 +453,5 @@ def train_classifier(
         seconds=time.perf_counter() - started,
         n_train=len(train),
         n_dev=len(dev),
+        temperature=temperature,
     )
