@@ -15,10 +15,11 @@ from bot.store.delivery import DeliveryStore
 from bot.store.drafting import DraftingStore
 from bot.store.insights import InsightsStore
 from bot.store.intake import IntakeStore
+from bot.store.privacy import PrivacyStore
 from bot.store.review import ReviewStore
 
 __all__ = ["Store"]
 
 
-class Store(IntakeStore, ReviewStore, DeliveryStore, DraftingStore, InsightsStore):
+class Store(IntakeStore, ReviewStore, DeliveryStore, DraftingStore, InsightsStore, PrivacyStore):
     """Réplique's database, behind domain-level methods. Create it with ``Store.open(url)``."""
