@@ -38,6 +38,7 @@ from bot.domain import (
     ReviewAction,
 )
 from bot.drafting.replier import CustomerContext, Replier, ReplyRequest
+from bot.review import audit
 from bot.review.board import Board
 from bot.review.cards import (
     ActionOutcome,
@@ -284,7 +285,13 @@ class ReviewDesk:
     # --- reviewers ----------------------------------------------------------------------------
 
     async def act(self, action: ReviewerAction) -> ActionOutcome:
-        """Apply a reviewer's action (send, edit, variant, discard, fix_intent) once."""
+        """Apply a reviewer's action (send, edit, variant, discard, fix_intent) once, and record
+        it in the audit log, applied or refused."""
+        outcome = await self._act(action)
+        await self._deciding(partial(audit.record_action, self.store, action, outcome))
+        return outcome
+
+    async def _act(self, action: ReviewerAction) -> ActionOutcome:
         kind = action.action.value
         if not self.is_reviewer(action.platform, action.reviewer_id):
             metrics.ACTIONS.labels(kind, "not_reviewer").inc()
