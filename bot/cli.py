@@ -21,6 +21,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from bot import cli_privacy
 from bot.config import RESOURCES, load_config
 from bot.domain import Platform
 from bot.errors import RepliqueError
@@ -368,6 +369,12 @@ def run(config: ConfigOption = None) -> None:
 
     settings = load_settings()
     serve(settings=settings, config=load_config(config, settings), echo=typer.echo)
+
+
+# The customer's data and the audit log: bot/cli_privacy.py.
+app.command("export")(friendly(cli_privacy.export))
+app.command("forget")(friendly(cli_privacy.forget))
+app.command("audit")(friendly(cli_privacy.audit))
 
 
 def main() -> None:

@@ -353,3 +353,16 @@ def test_a_database_error_never_shows_customer_text(
     assert SECRET not in caplog.text
     assert EMAIL not in caplog.text
     assert "hide_parameters" in caplog.text  # SQLAlchemy says the values were left out
+
+
+def test_retention_days_is_read_from_the_configuration(tmp_path: Path) -> None:
+    from bot.config import AppConfig, load_config
+    from bot.errors import ConfigError
+
+    assert AppConfig().privacy.retention_days == 0  # kept until forgotten, by default
+    config = tmp_path / "replique.yml"
+    config.write_text("privacy:\n  retention_days: 365\n", encoding="utf-8")
+    assert load_config(config).privacy.retention_days == 365
+    config.write_text("privacy:\n  retention_days: -1\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="retention_days"):
+        load_config(config)
