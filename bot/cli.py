@@ -21,6 +21,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from bot import cli_privacy
 from bot.config import RESOURCES, load_config
 from bot.domain import Platform
 from bot.errors import RepliqueError
@@ -403,6 +404,10 @@ def migrate(
     else:
         line = t("migrate.current", url=shown, revision=done.after)
     stdout.print(escape(line))
+# The customer's data and the audit log: bot/cli_privacy.py.
+app.command("export")(friendly(cli_privacy.export))
+app.command("forget")(friendly(cli_privacy.forget))
+app.command("audit")(friendly(cli_privacy.audit))
 
 
 def main() -> None:

@@ -186,6 +186,12 @@ class PolicyConfig(_Strict):
     flood_delay_seconds: float = Field(default=3.0, ge=0)
 
 
+class PrivacyConfig(_Strict):
+    #: Customer data older than this many days is erased by the service's sweep (messages,
+    #: drafts, decisions, cards, delivered replies, event ids); 0 keeps it until forgotten.
+    retention_days: int = Field(default=0, ge=0)
+
+
 class ModelsConfig(_Strict):
     """Intent/sentiment model directory per language; unset uses the shipped default."""
 
@@ -201,6 +207,7 @@ class AppConfig(_Strict):
     offers: OfferConfig = OfferConfig()
     policies: PolicyConfig = PolicyConfig()
     models: ModelsConfig = ModelsConfig()
+    privacy: PrivacyConfig = PrivacyConfig()
     #: Path of catalog.yml, relative to replique.yml.
     catalog: Path | None = Path("catalog.yml")
     #: Folder of reply templates (``fr/``, ``en/``), relative to replique.yml; unset: shipped ones.

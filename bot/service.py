@@ -29,6 +29,7 @@ from typing import Protocol, runtime_checkable
 import uvicorn
 from starlette.routing import BaseRoute
 
+from bot import logmask
 from bot.config import AppConfig, Settings
 from bot.domain import Platform
 from bot.drafting.replier import Replier
@@ -147,6 +148,8 @@ class Service:
             log_level="warning",
             lifespan="off",
             access_log=False,
+            # uvicorn's own handlers would bypass the root one and its masking (bot/logmask.py).
+            log_config=None,
         )
         # Bound here rather than by uvicorn, whose failure is a logged traceback and an exit: a
         # port in use must be one line that says which port, and what to do.
@@ -346,7 +349,7 @@ async def _serve(*, settings: Settings, config: AppConfig, echo: Callable[[str],
 
 
 def configure_logging() -> None:
-    """Readable logs on standard error, without secrets.
+    """Readable logs on standard error, without secrets or customers' contact details.
 
     httpx (under python-telegram-bot and the Slack SDK) logs every request URL at INFO, and a
     Telegram URL contains the bot token: those loggers stay at WARNING.
@@ -363,3 +366,4 @@ def configure_logging() -> None:
         "alembic",
     ):
         logging.getLogger(noisy).setLevel(logging.WARNING)
+    logmask.install()

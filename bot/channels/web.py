@@ -44,6 +44,7 @@ from bot.i18n import Lang
 from bot.review.cards import CardRef, ReviewCard
 from bot.review.ports import Desk, ReplyAddress
 from bot.web import i18n
+from bot.web.audit_table import AUDIT_ROWS, render_audit
 from bot.web.hub import EventHub, PageEvent
 from bot.web.insights_page import render_insights
 from bot.web.payloads import (
@@ -252,6 +253,8 @@ class WebAdapter:
             zone=self._config.brand.timezone,
         )
         body = render_insights(insights, lang=lang, days=days, zone=self._config.brand.timezone)
+        entries = await asyncio.to_thread(self._store.audit_entries, limit=AUDIT_ROWS)
+        body += render_audit(entries, lang=lang, zone=self._config.brand.timezone)
         return self._render(
             "insights.html",
             lang=lang,

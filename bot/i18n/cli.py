@@ -196,5 +196,76 @@ MESSAGES: Entries = {
         "fr": "La base de données {url} est déjà à la révision {revision}, la plus récente : "
               "rien à faire.",
     },
+    "cli.bad_customer": {
+        "en": "{value!r} is not a customer: give the platform and its id as the store keys "
+              "them, e.g. slack:U0123ABCD or telegram:5550001",
+        "fr": "{value!r} n'est pas un client : indiquez la plateforme et son identifiant tels "
+              "que le stockage les enregistre, par exemple slack:U0123ABCD ou telegram:5550001",
+    },
+    "cli.unknown_customer": {
+        "en": "nothing is held about {customer}: check the platform and the id (replique audit "
+              "lists who acted; a customer's id is the one their platform gives)",
+        "fr": "rien n'est conservé sur {customer} : vérifiez la plateforme et l'identifiant "
+              "(replique audit liste qui a agi ; l'identifiant d'un client est celui que lui "
+              "donne sa plateforme)",
+    },
+    "cli.forget_what": {
+        "en": "say whom to forget (replique forget slack:U0123ABCD) or how old data must be "
+              "to go (replique forget --older-than 365)",
+        "fr": "dites qui oublier (replique forget slack:U0123ABCD) ou à partir de quel âge les "
+              "données partent (replique forget --older-than 365)",
+    },
+    "cli.forget_both": {
+        "en": "give either a customer or --older-than, not both",
+        "fr": "indiquez soit un client, soit --older-than, pas les deux",
+    },
+    "cli.older_than_min": {
+        "en": "--older-than must be at least 1 (days), not {days}",
+        "fr": "--older-than doit valoir au moins 1 (jour), pas {days}",
+    },
+    "cli.forget_done": {
+        "en": "Forgot {customer}: {total} row(s) erased ({rows}). The audit log says a "
+              "customer was forgotten, not who.",
+        "fr": "{customer} est oublié : {total} ligne(s) effacée(s) ({rows}). Le journal "
+              "d'audit indique qu'un client a été oublié, pas lequel.",
+    },
+    "cli.forget_not_scrubbed": {
+        "en": "Note: the database's write-ahead log was busy (another process was reading); "
+              "the erased rows are zeroed in the file and the log is overwritten at its next "
+              "checkpoint.",
+        "fr": "Note : le journal d'écriture de la base était occupé (un autre processus "
+              "lisait) ; les lignes effacées sont remises à zéro dans le fichier et le journal "
+              "est réécrit à son prochain point de contrôle.",
+    },
+    "cli.retention_done": {
+        "en": "Erased data older than {days} day(s): {total} row(s) ({rows}).",
+        "fr": "Données de plus de {days} jour(s) effacées : {total} ligne(s) ({rows}).",
+    },
+    "cli.retention_nothing": {
+        "en": "Nothing is older than {days} day(s): nothing erased.",
+        "fr": "Rien n'a plus de {days} jour(s) : rien n'est effacé.",
+    },
+    "cli.export_summary": {
+        "en": "{customer} ({name}): {rows}. Use --json for every row.",
+        "fr": "{customer} ({name}) : {rows}. Ajoutez --json pour toutes les lignes.",
+    },
+    "cli.export_no_name": {"en": "no name", "fr": "sans nom"},
+    "cli.export_message": {
+        "en": "{at}  {direction}  {text}",
+        "fr": "{at}  {direction}  {text}",
+    },
+    "cli.export_inbound": {"en": "customer", "fr": "client"},
+    "cli.export_outbound": {"en": "reply   ", "fr": "réponse "},
+    "cli.audit_empty": {
+        "en": "The audit log is empty: no reviewer has acted yet.",
+        "fr": "Le journal d'audit est vide : aucun relecteur n'a encore agi.",
+    },
+    "cli.audit_when": {"en": "when (UTC)", "fr": "quand (UTC)"},
+    "cli.audit_who": {"en": "who", "fr": "qui"},
+    "cli.audit_platform": {"en": "from", "fr": "depuis"},
+    "cli.audit_action": {"en": "action", "fr": "action"},
+    "cli.audit_outcome": {"en": "outcome", "fr": "résultat"},
+    "cli.audit_reason": {"en": "detail", "fr": "détail"},
+    "cli.audit_card": {"en": "card", "fr": "carte"},
 }
 # fmt: on

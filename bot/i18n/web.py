@@ -131,5 +131,26 @@ MESSAGES: Entries = {
               "et que les relecteurs décident.",
     },
     "web.chart_total": {"en": "{label}: {count}", "fr": "{label} : {count}"},
+    "web.audit_title": {
+        "en": "Audit log: the latest reviewer actions and refused attempts",
+        "fr": "Journal d'audit : les dernières actions des relecteurs et tentatives refusées",
+    },
+    "web.audit_empty": {
+        "en": "No reviewer action yet.",
+        "fr": "Aucune action de relecteur pour l'instant.",
+    },
+    "web.audit_when": {"en": "When", "fr": "Quand"},
+    "web.audit_who": {"en": "Who", "fr": "Qui"},
+    "web.audit_platform": {"en": "From", "fr": "Depuis"},
+    "web.audit_action": {"en": "Action", "fr": "Action"},
+    "web.audit_outcome": {"en": "Outcome", "fr": "Résultat"},
+    "web.audit_reason": {"en": "Detail", "fr": "Détail"},
+    "web.audit_card": {"en": "Card", "fr": "Carte"},
+    "web.audit_applied": {"en": "applied", "fr": "appliquée"},
+    "web.audit_refused": {"en": "refused", "fr": "refusée"},
+    "web.audit_not_reviewer": {
+        "en": "refused: not a reviewer",
+        "fr": "refusée : pas relecteur",
+    },
 }
 # fmt: on

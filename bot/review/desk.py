@@ -33,6 +33,7 @@ from bot import metrics
 from bot.config import AppConfig
 from bot.domain import DEFAULT_INTENTS, InboundMessage, Platform
 from bot.drafting.replier import Replier
+from bot.review import audit
 from bot.review.board import Board
 from bot.review.cards import (
     ActionOutcome,
@@ -247,19 +248,27 @@ class ReviewDesk:
         """``record`` then ``apply``: a reviewer's action (send, edit, variant, discard,
         fix_intent) applied once."""
         if not self.is_reviewer(action.platform, action.reviewer_id):
-            # Nothing to store: the allow-list refuses it whatever happens.
-            metrics.ACTIONS.labels(action.action.value, "not_reviewer").inc()
-            return ActionOutcome(applied=False, notice=Notice(NoticeKind.NOT_REVIEWER))
+            # Nothing to queue: the allow-list refuses it whatever happens.
+            return await self.refuse(action)
         recorded = await self.record(action, event_id=event_id)
         if recorded is None:
             return ActionOutcome(applied=False)
         return await self.apply(recorded)
 
+    async def refuse(self, action: ReviewerAction) -> ActionOutcome:
+        """Refuse ``action`` from someone who is not a reviewer: counted, and in the audit log."""
+        metrics.ACTIONS.labels(action.action.value, "not_reviewer").inc()
+        outcome = ActionOutcome(applied=False, notice=Notice(NoticeKind.NOT_REVIEWER))
+        await self._deciding(partial(audit.record_action, self.store, action, outcome))
+        return outcome
+
     async def _checked(self, action: ReviewerAction) -> ActionOutcome:
+        """Apply ``action`` once, and write its audit entry, applied or refused."""
         if not self.is_reviewer(action.platform, action.reviewer_id):
-            metrics.ACTIONS.labels(action.action.value, "not_reviewer").inc()
-            return ActionOutcome(applied=False, notice=Notice(NoticeKind.NOT_REVIEWER))
-        return await self._decisions.apply(action)
+            return await self.refuse(action)
+        outcome = await self._decisions.apply(action)
+        await self._deciding(partial(audit.record_action, self.store, action, outcome))
+        return outcome
 
     async def _apply_left_over(self, action: ReviewerAction) -> ActionOutcome:
         return await self._checked(action)

@@ -89,34 +89,50 @@ def is_sqlite_memory(url: URL) -> bool:
 
 
 def create_store_engine(url: URL) -> Engine:
-    """An engine configured for the store: SQLite pragmas and locking, PostgreSQL timeouts."""
+    """An engine configured for the store: SQLite pragmas and locking, PostgreSQL timeouts.
+
+    ``hide_parameters``: a statement's values are customer text, and SQLAlchemy puts them in the
+    message of every database error, which ends up in logs.
+    """
     if url.get_backend_name() == "postgresql":
         connect_args: dict[str, Any] = {}
         if "connect_timeout" not in url.query:
             connect_args["connect_timeout"] = _PG_CONNECT_TIMEOUT
         # pre_ping: a long-running bot outlives server restarts and idle-connection reaping.
-        return create_engine(url, pool_pre_ping=True, connect_args=connect_args)
+        return create_engine(
+            url, pool_pre_ping=True, hide_parameters=True, connect_args=connect_args
+        )
     memory = is_sqlite_memory(url)
     if memory:
         # One connection for everyone, or each session would see its own empty database.
-        engine = create_engine(url, poolclass=StaticPool, connect_args={"check_same_thread": False})
+        engine = create_engine(
+            url,
+            poolclass=StaticPool,
+            hide_parameters=True,
+            connect_args={"check_same_thread": False},
+        )
     else:
         if url.database and not url.query.get("uri"):
             Path(url.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"timeout": _SQLITE_BUSY_TIMEOUT})
+        engine = create_engine(
+            url, hide_parameters=True, connect_args={"timeout": _SQLITE_BUSY_TIMEOUT}
+        )
     event.listen(engine, "connect", partial(_sqlite_on_connect, wal=not memory))
     event.listen(engine, "begin", _sqlite_on_begin)
     return engine
 
 
 def _sqlite_on_connect(dbapi_connection: Any, _record: ConnectionPoolEntry, *, wal: bool) -> None:
-    """Enforce foreign keys, use WAL, and let SQLAlchemy (not sqlite3) emit BEGIN."""
+    """Enforce foreign keys, zero deleted content, use WAL, and let SQLAlchemy (not sqlite3)
+    emit BEGIN."""
     # sqlite3's own transaction handling skips BEGIN before SELECT and DDL; _sqlite_on_begin takes
     # over so that every transaction, migrations included, is real.
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     try:
         cursor.execute("PRAGMA foreign_keys=ON")
+        # Erased customer text must not linger in the file's free pages (replique forget).
+        cursor.execute("PRAGMA secure_delete=ON")
         if wal:
             # Readers no longer block the writer, which the bot's several threads rely on.
             cursor.execute("PRAGMA journal_mode=WAL")

@@ -39,6 +39,7 @@ __all__ = [
     "WORK_LANES",
     "WORK_STATUSES",
     "AnalysisRow",
+    "AuditRow",
     "Base",
     "CardPostRow",
     "ConversationRow",
@@ -365,3 +366,30 @@ class LeaseRow(Base):
     name: Mapped[str] = mapped_column(primary_key=True)
     holder: Mapped[str]
     until: Mapped[datetime]
+
+
+class AuditRow(Base):
+    """One reviewer action, accepted or refused, or one privacy operation: who, what, when.
+
+    Never customer text: an edit's words, a message or a name stay in their own tables, so the
+    audit trail can outlive them. ``card_id`` is a plain number, not a foreign key: the card may
+    be erased later (``replique forget``) while the entry that someone acted on it remains.
+    """
+
+    __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_log_at", "at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: ``platform:user id`` of who acted (a reviewer, or someone refused), or ``cli:<login>``.
+    actor: Mapped[str]
+    #: Where it came from: slack, telegram, web, console, cli.
+    platform: Mapped[str]
+    #: send, edit, variant, discard, fix_intent; forget, retention for privacy operations.
+    action: Mapped[str]
+    #: applied, refused or not_reviewer.
+    outcome: Mapped[str]
+    #: Why it was refused (a notice kind such as ``not_pending``), or what a privacy operation
+    #: removed (row counts); never customer text.
+    reason: Mapped[str | None]
+    card_id: Mapped[int | None] = mapped_column(Integer)

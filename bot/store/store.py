@@ -16,6 +16,7 @@ from bot.store.drafting import DraftingStore
 from bot.store.insights import InsightsStore
 from bot.store.intake import IntakeStore
 from bot.store.leadership import LeadershipStore
+from bot.store.privacy import PrivacyStore
 from bot.store.review import ReviewStore
 from bot.store.work import WorkStore
 
@@ -31,4 +32,5 @@ class Store(
     WorkStore,
     LeadershipStore,
 ):
+class Store(IntakeStore, ReviewStore, DeliveryStore, DraftingStore, InsightsStore, PrivacyStore):
     """Réplique's database, behind domain-level methods. Create it with ``Store.open(url)``."""

@@ -51,7 +51,7 @@ def run_migrations_online() -> None:
         raise RuntimeError(
             'Pass a connection in config.attributes["connection"] or set sqlalchemy.url.'
         )
-    engine = create_engine(url, poolclass=pool.NullPool)
+    engine = create_engine(url, poolclass=pool.NullPool, hide_parameters=True)
     try:
         with engine.connect() as connection:
             _configure_and_run(connection)
