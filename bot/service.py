@@ -38,7 +38,7 @@ from bot.nlp.analyser import Analyser
 from bot.review.desk import ReviewDesk
 from bot.review.outbox import OutboxSender
 from bot.review.ports import CustomerChannel, ReviewSurface
-from bot.server import create_app
+from bot.server import create_app, uvicorn_config
 from bot.store import Store
 
 __all__ = [
@@ -125,14 +125,13 @@ class Service:
             store=self.store,
             routes=routes,
             adapters=lambda: [adapter.platform for adapter in self.adapters],
+            limits=self.config.server,
         )
-        config = uvicorn.Config(
+        config = uvicorn_config(
             app,
             host=self.settings.replique_host,
             port=self.settings.replique_port,
-            log_level="warning",
-            lifespan="off",
-            access_log=False,
+            limits=self.config.server,
         )
         # Bound here rather than by uvicorn, whose failure is a logged traceback and an exit: a
         # port in use must be one line that says which port, and what to do.
@@ -234,8 +233,11 @@ def build_service(
         adapters.append(SlackAdapter(desk=desk, settings=settings, config=config))
     if playground_enabled(settings):
         from bot.channels.web import WebAdapter
+        from bot.web.access import WebAccess
 
-        if is_loopback(settings.replique_host):
+        if is_loopback(settings.replique_host) or settings.replique_web_token is not None:
+            # Who may review is decided per request by the web channel (bot/web/access.py):
+            # this machine only, or whoever signs in with REPLIQUE_WEB_TOKEN.
             desk.allow_local_reviewers("web")
         else:
             # The playground has no sign-in: reviewing from it is for this machine only.
@@ -244,7 +246,12 @@ def build_service(
                 "only on 127.0.0.1, where nobody else can reach them)",
                 settings.replique_host,
             )
-        adapters.append(WebAdapter(desk=desk, store=store, config=config))
+        access = WebAccess(
+            config=config.web,
+            listen_host=settings.replique_host,
+            token=settings.replique_web_token,
+        )
+        adapters.append(WebAdapter(desk=desk, store=store, config=config, access=access))
     for adapter in adapters:
         wire(adapter, desk=desk, outbox=outbox)
     return Service(

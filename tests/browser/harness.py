@@ -8,10 +8,13 @@ is the one way to wait: for a condition, with a timeout.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
+
+import httpx
 
 from bot.channels.web import WebAdapter
 from bot.config import AppConfig, Settings
@@ -21,7 +24,7 @@ from bot.service import build_service
 from bot.store import Store
 from tests.waiting import wait_until
 
-__all__ = ["Playground", "artifacts_dir", "running_playground", "wait_until"]
+__all__ = ["Playground", "api_client", "artifacts_dir", "running_playground", "wait_until"]
 
 
 @dataclass
@@ -53,3 +56,17 @@ async def running_playground(
         yield Playground(url=service.url, store=service.store, desk=service.desk, adapter=adapter)
     finally:
         await service.stop()
+
+
+@asynccontextmanager
+async def api_client(url: str) -> AsyncIterator[httpx.AsyncClient]:
+    """A client that talks to the API as the page does: it loads ``/`` first (the session cookie
+    and its CSRF token) and sends the token and the page's origin with every request."""
+    async with httpx.AsyncClient(base_url=url, timeout=30) as client:
+        page = await client.get("/")
+        page.raise_for_status()
+        found = re.search(r'name="csrf-token" content="([^"]+)"', page.text)
+        if found is None:
+            raise AssertionError("the playground page carries no CSRF token")
+        client.headers.update({"X-CSRF-Token": found.group(1), "Origin": url})
+        yield client
