@@ -54,8 +54,11 @@ class Session:
 
 def _host_name(value: str) -> str:
     """``Host``-header or origin host, lowercased, without port or IPv6 brackets."""
+    value = value.strip()
+    if value.count(":") > 1 and not value.startswith("["):
+        value = f"[{value}]"  # a bare IPv6 address, as written in replique.yml
     try:
-        return (urlsplit("//" + value.strip()).hostname or "").rstrip(".")
+        return (urlsplit("//" + value).hostname or "").rstrip(".")
     except ValueError:
         return ""
 

@@ -13,6 +13,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -45,10 +46,17 @@ def artifacts_dir() -> Path:
 
 @asynccontextmanager
 async def running_playground(
-    *, database_url: str, config: AppConfig, analyser: Analyser | None = None
+    *,
+    database_url: str,
+    config: AppConfig,
+    analyser: Analyser | None = None,
+    **environment: Any,
 ) -> AsyncIterator[Playground]:
-    """The playground served on an ephemeral port; stopped (streams closed) on exit."""
-    settings = Settings(database_url=database_url, replique_host="127.0.0.1", replique_port=0)
+    """The playground served on an ephemeral port; stopped (streams closed) on exit.
+    ``environment`` adds settings (e.g. ``replique_web_token``)."""
+    settings = Settings(
+        database_url=database_url, replique_host="127.0.0.1", replique_port=0, **environment
+    )
     service = build_service(settings=settings, config=config, analyser=analyser)
     await service.start()
     try:
