@@ -189,7 +189,7 @@ async def test_through_the_proxy_each_client_has_its_own_bucket(served: Served) 
     assert local == [404] * 6  # this machine itself, not forwarded, is never limited
 
 
-# --- any JSON at the Telegram webhook: 200 or 400 --------------------------------------------------
+# --- any JSON at the Telegram webhook: 200 or 400 ------------------------------------------------
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),

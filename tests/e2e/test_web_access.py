@@ -131,17 +131,19 @@ async def test_origins_come_from_configuration_not_from_the_request(
         }
     )
     url = f"sqlite:///{tmp_path / 'replique.db'}"
-    async with running_playground(database_url=url, config=config, analyser=analyser) as pg:
-        async with api_client(pg.url) as client:
-            body = {"name": "Léa", "text": "Bonjour", "client_id": "origin-0001"}
-            # The service's own address is no longer an allowed origin once origins are listed.
-            refused = await client.post("/api/messages", json=body)
-            assert refused.status_code == 403
-            assert refused.json()["error"] == "bad_origin"
-            accepted = await client.post(
-                "/api/messages", json=body, headers={"Origin": "https://desk.example"}
-            )
-            assert accepted.status_code == 202
+    async with (
+        running_playground(database_url=url, config=config, analyser=analyser) as pg,
+        api_client(pg.url) as client,
+    ):
+        body = {"name": "Léa", "text": "Bonjour", "client_id": "origin-0001"}
+        # The service's own address is no longer an allowed origin once origins are listed.
+        refused = await client.post("/api/messages", json=body)
+        assert refused.status_code == 403
+        assert refused.json()["error"] == "bad_origin"
+        accepted = await client.post(
+            "/api/messages", json=body, headers={"Origin": "https://desk.example"}
+        )
+        assert accepted.status_code == 202
 
 
 async def test_a_post_without_the_sessions_csrf_token_is_refused(
