@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint typecheck unit unit-fast bench models clean
+.PHONY: install run test lint typecheck unit unit-fast bench models lock audit clean
 
 install: $(STAMP)
 
@@ -41,6 +41,21 @@ bench: install
 # Retrain the shipped default models from bot/training/data (deterministic, seeded).
 models: install
 	$(BIN)/python -m bot.training.build_default
+
+# The hashed lock files: requirements.lock (what the service runs on) and requirements-dev.lock
+# (plus the development tools), for CPython 3.11 on Linux — the image and CI. Regenerate after a
+# change to the dependencies in pyproject.toml; the image installs with
+# `pip install --require-hashes -r requirements.lock` (docs/security.md).
+LOCK_FLAGS := --python-version 3.11 --python-platform x86_64-manylinux_2_28 --generate-hashes --no-header
+lock: install
+	$(BIN)/python -m uv pip compile pyproject.toml $(LOCK_FLAGS) -o requirements.lock
+	$(BIN)/python -m uv pip compile pyproject.toml --extra dev $(LOCK_FLAGS) -o requirements-dev.lock
+
+# Known vulnerabilities in the locked versions; needs the vulnerability service (osv.dev /
+# PyPI) to be reachable.
+audit: install
+	$(BIN)/pip-audit --strict --require-hashes --disable-pip -r requirements.lock
+	$(BIN)/pip-audit --strict --require-hashes --disable-pip -r requirements-dev.lock
 
 clean:
 	rm -rf $(VENV) var .mypy_cache .pytest_cache .ruff_cache

@@ -404,6 +404,8 @@ def migrate(
     else:
         line = t("migrate.current", url=shown, revision=done.after)
     stdout.print(escape(line))
+
+
 # The customer's data and the audit log: bot/cli_privacy.py.
 app.command("export")(friendly(cli_privacy.export))
 app.command("forget")(friendly(cli_privacy.forget))

@@ -37,7 +37,9 @@ __all__ = [
     "PolicyConfig",
     "Product",
     "ReviewConfig",
+    "ServerConfig",
     "Settings",
+    "WebConfig",
     "load_catalog",
     "load_config",
     "load_settings",
@@ -71,6 +73,8 @@ class Settings(BaseSettings):
     replique_port: int = Field(default=8080, ge=0, le=65535)
     #: Serve the local web playground: unset means "when no platform token is set".
     replique_playground: bool | None = None
+    #: Sign-in token of the playground: set, reviewers may sign in from another machine.
+    replique_web_token: SecretStr | None = None
 
     @property
     def effective_database_url(self) -> str:
@@ -192,6 +196,36 @@ class PrivacyConfig(_Strict):
     retention_days: int = Field(default=0, ge=0)
 
 
+class WebConfig(_Strict):
+    """Who may use the playground's pages and API (docs/security.md)."""
+
+    #: Host names the pages answer to (DNS-rebinding guard); empty: 127.0.0.1, localhost, [::1]
+    #: and ``REPLIQUE_HOST`` when it names one address.
+    allowed_hosts: tuple[str, ...] = ()
+    #: Origins allowed to post (``scheme://host[:port]``); empty: ``http://`` each allowed host
+    #: on the service's own port.
+    allowed_origins: tuple[str, ...] = ()
+    #: Hours a web session (its cookie and CSRF token) lasts.
+    session_hours: float = Field(default=12.0, gt=0, le=24 * 30)
+
+
+class ServerConfig(_Strict):
+    """Limits of the HTTP server (docs/security.md)."""
+
+    #: Largest request body, in bytes (413 above).
+    max_body_bytes: int = Field(default=1 << 20, ge=1024)
+    #: Requests per second per source address once the burst is spent (429 above); 0 turns the
+    #: rate limit off.
+    rate_per_second: float = Field(default=20.0, ge=0)
+    rate_burst: int = Field(default=200, ge=1)
+    #: Peers whose ``X-Forwarded-For`` names the client (the reverse proxy).
+    trusted_proxies: tuple[str, ...] = ("127.0.0.1", "::1")
+    #: Seconds a client has to send a request's headers; an idle keep-alive connection is
+    #: closed after ``keep_alive_seconds``.
+    header_timeout_seconds: float = Field(default=10.0, gt=0)
+    keep_alive_seconds: int = Field(default=5, ge=1)
+
+
 class ModelsConfig(_Strict):
     """Intent/sentiment model directory per language; unset uses the shipped default."""
 
@@ -208,6 +242,8 @@ class AppConfig(_Strict):
     policies: PolicyConfig = PolicyConfig()
     models: ModelsConfig = ModelsConfig()
     privacy: PrivacyConfig = PrivacyConfig()
+    web: WebConfig = WebConfig()
+    server: ServerConfig = ServerConfig()
     #: Path of catalog.yml, relative to replique.yml.
     catalog: Path | None = Path("catalog.yml")
     #: Folder of reply templates (``fr/``, ``en/``), relative to replique.yml; unset: shipped ones.

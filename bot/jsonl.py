@@ -18,11 +18,15 @@ from typing import IO, Any, cast
 from bot.domain import Platform
 from bot.drafting.session import Drafted, DraftRequest, DraftSession
 from bot.i18n import t
+from bot.web import safe_json
 from bot.wording import why_line
 
 __all__ = ["MAX_BATCH", "drafted_to_json", "parse_line", "read_batches", "run_jsonl"]
 
 MAX_BATCH = 256
+#: Limits of one input line: a 10,000-character message fits many times over.
+MAX_LINE_BYTES = 1 << 20
+MAX_LINE_DEPTH = 64
 logger = logging.getLogger(__name__)
 _CHANNELS: tuple[Platform, ...] = ("telegram", "slack", "web", "cli")
 
@@ -38,10 +42,15 @@ class LineError:
 
 def parse_line(line: str) -> DraftRequest | LineError:
     """One input line as a request, or the reason it cannot be one."""
+    # Size and nesting first: a line of 100,000 brackets is an error line, not a RecursionError.
+    if len(line) > MAX_LINE_BYTES or safe_json.nesting(line) > MAX_LINE_DEPTH:
+        return LineError("jsonl.too_big", depth=MAX_LINE_DEPTH, size=MAX_LINE_BYTES)
     try:
         data = json.loads(line)
     except json.JSONDecodeError as exc:
         return LineError("jsonl.bad_json", error=exc.msg, column=exc.colno)
+    except ValueError as exc:  # an integer longer than Python converts
+        return LineError("jsonl.bad_json", error=str(exc), column=1)
     if not isinstance(data, dict):
         return LineError("jsonl.not_object")
     text = data.get("text")

@@ -40,7 +40,7 @@ from bot.review.desk import ReviewDesk, process_name
 from bot.review.leader import LeaderRole
 from bot.review.outbox import OutboxSender
 from bot.review.ports import CustomerChannel, ReviewSurface
-from bot.server import create_app
+from bot.server import create_app, uvicorn_config
 from bot.store import Store
 
 __all__ = [
@@ -140,16 +140,13 @@ class Service:
             routes=routes,
             adapters=lambda: [adapter.platform for adapter in self.adapters],
             process=lambda: {"worker": self.desk.worker, "leader": self.leader.leading},
+            limits=self.config.server,
         )
-        config = uvicorn.Config(
+        config = uvicorn_config(
             app,
             host=self.settings.replique_host,
             port=self.settings.replique_port,
-            log_level="warning",
-            lifespan="off",
-            access_log=False,
-            # uvicorn's own handlers would bypass the root one and its masking (bot/logmask.py).
-            log_config=None,
+            limits=self.config.server,
         )
         # Bound here rather than by uvicorn, whose failure is a logged traceback and an exit: a
         # port in use must be one line that says which port, and what to do.
@@ -256,8 +253,11 @@ def build_service(
         adapters.append(SlackAdapter(desk=desk, settings=settings, config=config))
     if playground_enabled(settings):
         from bot.channels.web import WebAdapter
+        from bot.web.access import WebAccess
 
-        if is_loopback(settings.replique_host):
+        if is_loopback(settings.replique_host) or settings.replique_web_token is not None:
+            # Who may review is decided per request by the web channel (bot/web/access.py):
+            # this machine only, or whoever signs in with REPLIQUE_WEB_TOKEN.
             desk.allow_local_reviewers("web")
         else:
             # The playground has no sign-in: reviewing from it is for this machine only.
@@ -266,7 +266,12 @@ def build_service(
                 "only on 127.0.0.1, where nobody else can reach them)",
                 settings.replique_host,
             )
-        adapters.append(WebAdapter(desk=desk, store=store, config=config))
+        access = WebAccess(
+            config=config.web,
+            listen_host=settings.replique_host,
+            token=settings.replique_web_token,
+        )
+        adapters.append(WebAdapter(desk=desk, store=store, config=config, access=access))
     for adapter in adapters:
         wire(adapter, desk=desk, outbox=outbox, leader=leader)
     return Service(

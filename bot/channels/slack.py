@@ -66,6 +66,7 @@ from bot.channels.slack_events import (
     reaction_action,
     user_name,
 )
+from bot.channels.slack_guard import guard_slack
 from bot.config import AppConfig, Settings
 from bot.domain import Platform, ReviewAction
 from bot.drafting.escaping import escape_slack
@@ -153,7 +154,8 @@ class SlackAdapter:
         """``POST /slack/events`` in HTTP mode (events and interactivity); none in Socket Mode."""
         if self.socket_mode:
             return []
-        return [Route(EVENTS_PATH, self._events_endpoint, methods=["POST"])]
+        guarded = guard_slack(self._events_endpoint, signing_secret=self.app._signing_secret)
+        return [Route(EVENTS_PATH, guarded, methods=["POST"])]
 
     async def _events_endpoint(self, request: Request) -> Response:
         return await self._handler.handle(request)

@@ -11,6 +11,10 @@ The browser is a platform like Telegram or Slack, and this adapter plays the sam
 - ``ChannelAdapter``: its routes on the shared server — ``/`` the playground, ``/insights`` the
   charts, ``/api/…`` JSON, ``/api/events`` server-sent events, ``/static/…`` — start and stop.
 
+Every route goes through ``bot.web.gate`` (host allow-list, reviewers only, origin and CSRF
+token on posts; docs/security.md). The playground shows and acts on its own conversations' cards
+only: a Telegram or Slack customer's card never reaches a page, and no page can decide on one.
+
 Pages update live over server-sent events; the state a page shows (conversations, replies, the
 latest cards) is kept here, so a reload gets it back with ``GET /api/state``. It lives in memory:
 the store keeps the durable record, the playground only what a page needs to draw itself.
@@ -28,7 +32,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
-from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, FileSystemLoader
@@ -43,8 +46,10 @@ from bot.domain import Platform
 from bot.i18n import Lang
 from bot.review.cards import CardRef, ReviewCard
 from bot.review.ports import Desk, ReplyAddress
-from bot.web import i18n
+from bot.web import i18n, safe_json
+from bot.web.access import WebAccess
 from bot.web.audit_table import AUDIT_ROWS, render_audit
+from bot.web.gate import Gate
 from bot.web.hub import EventHub, PageEvent
 from bot.web.insights_page import render_insights
 from bot.web.payloads import (
@@ -99,7 +104,9 @@ class WebAdapter:
 
     platform: Platform = "web"
 
-    def __init__(self, *, desk: Desk, store: Store, config: AppConfig) -> None:
+    def __init__(
+        self, *, desk: Desk, store: Store, config: AppConfig, access: WebAccess | None = None
+    ) -> None:
         self._desk = desk
         self._store = store
         self._config = config
@@ -110,6 +117,12 @@ class WebAdapter:
         self._pages = Environment(
             loader=FileSystemLoader(WEB / "pages"), autoescape=True, enable_async=False
         )
+        self._gate = Gate(
+            access=access or WebAccess(config=config.web),
+            render=self._render,
+            lang=self._lang,
+            trusted_proxies=config.server.trusted_proxies,
+        )
 
     # --- ChannelAdapter --------------------------------------------------------------------
 
@@ -119,15 +132,22 @@ class WebAdapter:
         return True
 
     def routes(self) -> Sequence[BaseRoute]:
+        gate = self._gate
         return [
-            Route("/", self._playground_page, methods=["GET"]),
-            Route("/insights", self._insights_page, methods=["GET"]),
-            Route("/api/state", self._state, methods=["GET"]),
-            Route("/api/conversations", self._open_conversation, methods=["POST"]),
-            Route("/api/messages", self._customer_message, methods=["POST"]),
-            Route("/api/actions", self._reviewer_action, methods=["POST"]),
-            Route("/api/events", self._events, methods=["GET"]),
-            Mount("/static", app=StaticFiles(directory=WEB / "static"), name="static"),
+            Route("/", gate.page(self._playground_page), methods=["GET"]),
+            Route("/signin", gate.signin_page, methods=["GET"]),
+            Route("/signin", gate.sign_in, methods=["POST"]),
+            Route("/insights", gate.page(self._insights_page), methods=["GET"]),
+            Route("/api/state", gate.read(self._state), methods=["GET"]),
+            Route("/api/conversations", gate.write(self._open_conversation), methods=["POST"]),
+            Route("/api/messages", gate.write(self._customer_message), methods=["POST"]),
+            Route("/api/actions", gate.write(self._reviewer_action), methods=["POST"]),
+            Route("/api/events", gate.read(self._events), methods=["GET"]),
+            Mount(
+                "/static",
+                app=gate.hosts_only(StaticFiles(directory=WEB / "static")),
+                name="static",
+            ),
         ]
 
     async def start(self) -> None:
@@ -169,6 +189,9 @@ class WebAdapter:
         self._show_card(card)
 
     def _show_card(self, card: ReviewCard) -> None:
+        if card.customer_platform != "web":
+            # The desk shows every card on every surface; the playground keeps its own only.
+            return
         shown = card_to_json(card, self._zone)
         self._cards[card.card_id] = shown
         self._cards.move_to_end(card.card_id)
@@ -236,6 +259,7 @@ class WebAdapter:
             # One page, one time zone: the brand's, the one the cards' "sent at" lines use.
             timezone=zone,
             timezone_note=i18n.text("web.timezone_note", lang, zone=zone),
+            csrf=self._gate.csrf_of(request),
         )
 
     async def _insights_page(self, request: Request) -> Response:
@@ -268,19 +292,14 @@ class WebAdapter:
 
     @staticmethod
     async def _json(request: Request) -> dict[str, Any]:
-        # Only the page itself may post: a JSON content type cannot be sent cross-site without a
-        # CORS preflight (which this server never grants), and a browser names the page it
-        # posts from in Origin. Together they stop another site from approving drafts through
-        # a reviewer's browser.
+        # The gate has checked the origin and the CSRF token; a JSON content type also needs a
+        # CORS preflight cross-site, which this server never grants.
         if request.headers.get("content-type", "").split(";")[0].strip() != "application/json":
             raise BadRequest("bad_request", "the body must be JSON (application/json)")
-        origin = request.headers.get("origin")
-        if origin is not None and urlsplit(origin).netloc != request.headers.get("host"):
-            raise BadRequest("bad_request", "requests from another site are refused")
         try:
-            payload = await request.json()
-        except (json.JSONDecodeError, UnicodeDecodeError):
-            raise BadRequest("bad_request", "the body must be a JSON object") from None
+            payload = safe_json.loads(await request.body())
+        except safe_json.UnsafeJSON as problem:
+            raise BadRequest("bad_request", problem.detail) from None
         if not isinstance(payload, dict):
             raise BadRequest("bad_request", "the body must be a JSON object")
         return payload
@@ -346,6 +365,13 @@ class WebAdapter:
             )
         except BadRequest as problem:
             return self._refused(problem)
+        if action.draft_id is not None:
+            shown = await self._desk.card_for_draft(action.draft_id)
+            if shown is not None and shown.customer_platform != "web":
+                return JSONResponse(
+                    {"error": "forbidden", "detail": "the playground acts on its own drafts only"},
+                    status_code=403,
+                )
         try:
             outcome = await self._desk.act(action)
         except ValueError as exc:

@@ -144,6 +144,10 @@ MESSAGES: Entries = {
         "en": "not valid JSON: {error} at column {column}",
         "fr": "JSON invalide : {error} à la colonne {column}",
     },
+    "jsonl.too_big": {
+        "en": "JSON too large or nested too deep (at most {depth} levels, {size} bytes)",
+        "fr": "JSON trop gros ou trop imbriqué ({depth} niveaux, {size} octets au plus)",
+    },
     "jsonl.not_object": {
         "en": 'expected a JSON object such as {{"text": "..."}}',
         "fr": 'il faut un objet JSON, par exemple {{"text": "..."}}',

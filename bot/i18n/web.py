@@ -82,6 +82,30 @@ MESSAGES: Entries = {
         "en": "Something went wrong ({reason}); try again.",
         "fr": "Une erreur est survenue ({reason}) ; réessayez.",
     },
+    "web.error_forbidden": {
+        "en": "Refused: this page's session has ended or may not act here; reload the page.",
+        "fr": "Refusé : la session de cette page a pris fin ou ne peut pas agir ici ; "
+              "rechargez la page.",
+    },
+    "web.signin_title": {"en": "Sign in to Réplique", "fr": "Connexion à Réplique"},
+    "web.signin_token": {"en": "Access token", "fr": "Jeton d'accès"},
+    "web.signin_button": {"en": "Sign in", "fr": "Se connecter"},
+    "web.signin_hint": {
+        "en": "The token is the service's REPLIQUE_WEB_TOKEN; ask whoever runs Réplique.",
+        "fr": "Le jeton est le REPLIQUE_WEB_TOKEN du service ; demandez-le à qui fait "
+              "tourner Réplique.",
+    },
+    "web.signin_wrong": {
+        "en": "That token is not the right one.",
+        "fr": "Ce jeton n'est pas le bon.",
+    },
+    "web.local_only": {
+        "en": "The playground is for the machine it runs on: open it there (127.0.0.1), or "
+              "set REPLIQUE_WEB_TOKEN on the service so reviewers can sign in from elsewhere.",
+        "fr": "Le bac à sable est réservé à la machine où il tourne : ouvrez-le depuis "
+              "celle-ci (127.0.0.1), ou définissez REPLIQUE_WEB_TOKEN sur le service pour que "
+              "les relecteurs puissent se connecter d'ailleurs.",
+    },
     "web.reviewer_name": {"en": "Playground reviewer", "fr": "Relecteur du bac à sable"},
     "web.insights_title": {"en": "Réplique insights", "fr": "Tableau de bord Réplique"},
     "web.insights_intro": {

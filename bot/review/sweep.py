@@ -1,5 +1,5 @@
-"""The leader's sweep: expire drafts nobody decided on in time, post cards no desk took, and
-forget finished work.
+"""The leader's sweep: expire drafts nobody decided on in time, post cards no desk took, forget
+finished work, and erase customer data older than ``privacy.retention_days``.
 
 Run by one process only (the leader, ``bot/review/leader.py``): two sweeps at once would post a
 card twice.
@@ -14,6 +14,7 @@ from bot.config import AppConfig
 from bot.review.board import Board
 from bot.review.worker import RunSync
 from bot.store import Store
+from bot.store.privacy import RETENTION_BATCH
 
 __all__ = ["POST_GRACE", "Sweeper"]
 
@@ -46,6 +47,7 @@ class Sweeper:
                 await self._board.refresh(card_id)
                 done += 1
         await self._run(partial(self._store.forget_finished_work, older_than=now - KEEP_DONE_WORK))
+        await self._retain(now)
         if not self._board.has_surfaces:
             return done
         # Younger cards may be on their way right now (in another process too).
@@ -55,3 +57,13 @@ class Sweeper:
             if card is not None and await self._board.post(card):
                 done += 1
         return done
+
+    async def _retain(self, now: datetime) -> None:
+        """Erase what is older than the retention period, a batch at a time."""
+        days = self._config.privacy.retention_days
+        if days <= 0:
+            return
+        while True:
+            erased = await self._run(partial(self._store.apply_retention, now, days))
+            if erased.get("messages", 0) < RETENTION_BATCH:
+                return

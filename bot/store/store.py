@@ -31,6 +31,6 @@ class Store(
     InsightsStore,
     WorkStore,
     LeadershipStore,
+    PrivacyStore,
 ):
-class Store(IntakeStore, ReviewStore, DeliveryStore, DraftingStore, InsightsStore, PrivacyStore):
     """Réplique's database, behind domain-level methods. Create it with ``Store.open(url)``."""

@@ -57,6 +57,12 @@ UI_KEYS: Final[tuple[str, ...]] = (
     "web.error_no_name",
     "web.error_too_long",
     "web.error_failed",
+    "web.error_forbidden",
+    "web.signin_title",
+    "web.signin_token",
+    "web.signin_button",
+    "web.signin_hint",
+    "web.local_only",
 )
 
 

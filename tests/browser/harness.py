@@ -8,10 +8,14 @@ is the one way to wait: for a condition, with a timeout.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+
+import httpx
 
 from bot.channels.web import WebAdapter
 from bot.config import AppConfig, Settings
@@ -21,7 +25,7 @@ from bot.service import build_service
 from bot.store import Store
 from tests.waiting import wait_until
 
-__all__ = ["Playground", "artifacts_dir", "running_playground", "wait_until"]
+__all__ = ["Playground", "api_client", "artifacts_dir", "running_playground", "wait_until"]
 
 
 @dataclass
@@ -42,10 +46,17 @@ def artifacts_dir() -> Path:
 
 @asynccontextmanager
 async def running_playground(
-    *, database_url: str, config: AppConfig, analyser: Analyser | None = None
+    *,
+    database_url: str,
+    config: AppConfig,
+    analyser: Analyser | None = None,
+    **environment: Any,
 ) -> AsyncIterator[Playground]:
-    """The playground served on an ephemeral port; stopped (streams closed) on exit."""
-    settings = Settings(database_url=database_url, replique_host="127.0.0.1", replique_port=0)
+    """The playground served on an ephemeral port; stopped (streams closed) on exit.
+    ``environment`` adds settings (e.g. ``replique_web_token``)."""
+    settings = Settings(
+        database_url=database_url, replique_host="127.0.0.1", replique_port=0, **environment
+    )
     service = build_service(settings=settings, config=config, analyser=analyser)
     await service.start()
     try:
@@ -53,3 +64,17 @@ async def running_playground(
         yield Playground(url=service.url, store=service.store, desk=service.desk, adapter=adapter)
     finally:
         await service.stop()
+
+
+@asynccontextmanager
+async def api_client(url: str) -> AsyncIterator[httpx.AsyncClient]:
+    """A client that talks to the API as the page does: it loads ``/`` first (the session cookie
+    and its CSRF token) and sends the token and the page's origin with every request."""
+    async with httpx.AsyncClient(base_url=url, timeout=30) as client:
+        page = await client.get("/")
+        page.raise_for_status()
+        found = re.search(r'name="csrf-token" content="([^"]+)"', page.text)
+        if found is None:
+            raise AssertionError("the playground page carries no CSRF token")
+        client.headers.update({"X-CSRF-Token": found.group(1), "Origin": url})
+        yield client

@@ -386,3 +386,21 @@ async def test_a_burst_from_one_customer_gets_one_card_that_reads_it_all(
     assert card.status is DraftStatus.PENDING
     assert card.message_text == "est en retard, vous pouvez voir?"
     assert "7781" in summary_line(card.analysis)  # the draft read the earlier messages too
+
+
+async def test_the_leaders_sweep_erases_what_is_older_than_the_retention_period(
+    store: Store, desk_config: AppConfig, analyser: Analyser
+) -> None:
+    privacy = desk_config.privacy.model_copy(update={"retention_days": 30})
+    desk = make_desk(store, desk_config.model_copy(update={"privacy": privacy}), analyser)
+    await desk.start()
+    try:
+        await desk.receive(says("Bonjour, où est ma commande 5512?", customer="77"))
+        assert store.export_customer("telegram", "77") is not None
+        await desk.sweep(now=datetime.now(UTC) + timedelta(days=10))
+        assert store.export_customer("telegram", "77") is not None  # younger than 30 days
+        await desk.sweep(now=datetime.now(UTC) + timedelta(days=31))
+        assert store.export_customer("telegram", "77") is None  # every row about them is gone
+    finally:
+        await desk.stop()
+        desk.close()

@@ -54,7 +54,11 @@ def test_blank_lines_keep_answers_aligned(session: DraftSession) -> None:
         ('{"text": "hi", "customer": "bob"}', "customer"),
         ('{"text": "hi", "channel": "fax"}', "channel"),
         ('{"text": "hi"', "JSON"),
+        ('{"text": ' + "[" * 100_000 + "]" * 100_000 + "}", "nested too deep"),
+        ('{"text": "' + "x" * (2 << 20) + '"}', "too large"),
+        ('{"text": ' + "9" * 5000 + "}", "JSON"),
     ],
+    ids=["list", "text-number", "customer-string", "channel", "cut", "deep", "large", "huge-int"],
 )
 def test_invalid_lines_say_what_is_wrong(line: str, needle: str) -> None:
     result = parse_line(line)

@@ -32,10 +32,13 @@
     (crypto.randomUUID ? crypto.randomUUID() : Array.from(crypto.getRandomValues(new Uint8Array(16)),
       (b) => b.toString(16).padStart(2, "0")).join("")).replace(/-/g, "");
 
+  // The session's CSRF token, served with the page: every post carries it back.
+  const CSRF = document.querySelector('meta[name="csrf-token"]').content;
+
   async function post(path, body) {
     const response = await fetch(path, {
       method: "POST",
-      headers: { "Content-Type": "application/json" },
+      headers: { "Content-Type": "application/json", "X-CSRF-Token": CSRF },
       body: JSON.stringify(body),
     });
     let data = {};
@@ -49,7 +52,8 @@
   }
 
   const explain = (error) => {
-    const key = "error_" + (error.code || "failed");
+    const refused = ["forbidden", "bad_origin", "bad_csrf"].includes(error.code);
+    const key = refused ? "error_forbidden" : "error_" + (error.code || "failed");
     return fmt(S[key] || S.error_failed, { reason: error.message, limit: 10000 });
   };
 
