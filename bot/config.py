@@ -156,6 +156,9 @@ class ReviewConfig(_Strict):
     reviewers: Reviewers = Reviewers()
     #: A draft nobody decided on within this many hours expires (its card says so); 0 never.
     expire_after_hours: float = Field(default=72.0, ge=0)
+    #: A stored message or reviewer action a process took is its own for this long; if the
+    #: process dies, another takes the work over once it runs out.
+    work_lease_seconds: float = Field(default=60.0, ge=2)
 
 
 class SlackConfig(_Strict):

@@ -38,6 +38,7 @@ import aiohttp
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.adapter.starlette.async_handler import AsyncSlackRequestHandler
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
+from slack_bolt.response import BoltResponse
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 from starlette.requests import Request
@@ -70,7 +71,7 @@ from bot.channels.slack_guard import guard_slack
 from bot.config import AppConfig, Settings
 from bot.domain import Platform, ReviewAction
 from bot.drafting.escaping import escape_slack
-from bot.errors import ConfigError
+from bot.errors import ConfigError, StoreError
 from bot.i18n import t
 from bot.review.cards import (
     CardRef,
@@ -206,6 +207,7 @@ class SlackAdapter:
     # --- listeners: acknowledge, then work ------------------------------------------------------
 
     def _register(self) -> None:
+        self.app.error(self._on_error)
         self.app.event("message")(self._on_message)
         self.app.event("reaction_added")(self._on_reaction)
         decisions = "|".join(re.escape(a) for a in ACTION_IDS if a != "replique_edit")
@@ -213,6 +215,15 @@ class SlackAdapter:
         self.app.action("replique_edit")(self._on_edit_button)
         self.app.action(INTENT_ACTION_ID)(self._on_intent)
         self.app.view(EDIT_CALLBACK_ID)(self._on_edit_submit)
+
+    async def _on_error(self, error: Exception) -> BoltResponse | None:
+        """A listener failed: 503 when the store is unavailable (nothing was stored; Slack sends
+        the event again), else bolt's 500."""
+        if isinstance(error, StoreError):
+            log.warning("slack: request not stored (store unavailable): 503")
+            return BoltResponse(status=503, body="")
+        log.error("slack: a listener failed", exc_info=error)
+        return None
 
     async def _on_message(
         self, body: dict[str, Any], event: dict[str, Any], context: AsyncBoltContext

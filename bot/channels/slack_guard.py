@@ -12,7 +12,7 @@ log. ``guard_slack`` wraps the route's handler:
   JSON ``payload``, nested deeper than ``MAX_DEPTH``): **400**;
 - otherwise the request goes on to bolt, which checks the signature again (cheap) and dispatches;
   should bolt still answer 500 (a middleware tripping on a field of an unexpected type), the
-  signed request gets 400.
+  signed request gets 400; a 503 (the store is unavailable: Slack must send it again) stays.
 
 Nothing of the body is ever logged: only why a request was refused.
 """
@@ -151,7 +151,7 @@ def guard_slack(handler: Handler, *, signing_secret: str) -> Handler:
             )
             return Response(status_code=400)
         response = await handler(request)
-        if response.status_code >= 500:
+        if response.status_code == 500:
             # bolt answers 500 when a middleware trips on a payload's shape: for a signed
             # request that is Slack sending something we cannot take, not our failure.
             log.warning("slack: signed request refused, bolt could not route it")

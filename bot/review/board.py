@@ -18,7 +18,7 @@ from bot.domain import Platform
 from bot.review.card_builder import build_card
 from bot.review.cards import CardRef, ReviewCard
 from bot.review.ports import ReviewSurface
-from bot.review.worker import RunSync
+from bot.review.worker import RunSync, until_stored
 from bot.store import CardView, SavedDrafting, Store
 
 __all__ = ["Board"]
@@ -75,6 +75,14 @@ class Board:
             log.warning("card %s is stored, but no review desk is configured", card.card_id)
         if saved.card_was_posted:
             return card, await self.refresh(card.card_id, card=card)
+        if saved.card_existed:
+            # Drafted before and not recorded as posted: the process that drafted it may have
+            # posted it and be waiting for the store to record that (an outage). Posting again
+            # could show it twice; the sweep posts it if it is still nowhere after its grace.
+            log.info(
+                "card %s: drafted again, not recorded as posted: left to the sweep", card.card_id
+            )
+            return card, ()
         return card, await self.post(card)
 
     async def card(self, card_id: int) -> ReviewCard | None:
@@ -92,14 +100,16 @@ class Board:
                 log.exception("review card %s: %s did not take it", card.card_id, surface.platform)
                 metrics.CARD_FAILURES.labels(surface.platform).inc()
                 continue
-            await self._run(
+            await until_stored(
+                self._run,
                 partial(
                     self._store.add_card_post,
                     card.card_id,
                     desk=ref.desk,
                     chat_id=ref.chat_id,
                     message_id=ref.message_id,
-                )
+                ),
+                what=f"review card {card.card_id} posted on {ref.desk}",
             )
             metrics.CARDS_POSTED.labels(surface.platform).inc()
             refs.append(ref)

@@ -59,8 +59,6 @@ __all__ = ["ReviewDesk", "process_name"]
 
 log = logging.getLogger(__name__)
 
-#: How long a process holds a claimed item before another may take it over (it died).
-WORK_LEASE = timedelta(seconds=60)
 #: How long ``receive`` waits for the card of a message it stored.
 RECEIVE_WAIT = 60.0
 
@@ -86,6 +84,8 @@ class ReviewDesk:
         self.store = store
         self.replier = replier
         self.worker = worker or process_name()
+        # How long a process holds a claimed item before another may take it over (it died).
+        self._lease = timedelta(seconds=config.review.work_lease_seconds)
         self.outbox = outbox or OutboxSender(store=store, worker=self.worker)
         # spaCy pipelines are not shared between threads, and messages are drafted in order: one
         # thread drafts. Reviewer actions only touch the store: they have their own thread.
@@ -113,10 +113,10 @@ class ReviewDesk:
             board=self.board,
             drafting=self._drafting,
             worker=self.worker,
-            lease=WORK_LEASE,
+            lease=self._lease,
         )
         self.actions = ActionLane(
-            store=store, apply=self._apply_left_over, worker=self.worker, lease=WORK_LEASE
+            store=store, apply=self._apply_left_over, worker=self.worker, lease=self._lease
         )
         self.sweeper = Sweeper(config=config, store=store, board=self.board, run=self._deciding)
         self._local_reviewers: set[str] = set()
@@ -234,7 +234,7 @@ class ReviewDesk:
             event_id=f"action:{event_id}" if event_id is not None else None,
         )
         item_id = await in_thread(
-            partial(self.store.enqueue, work, claimed_by=self.worker, lease=WORK_LEASE)
+            partial(self.store.enqueue, work, claimed_by=self.worker, lease=self._lease)
         )
         return None if item_id is None else RecordedAction(item_id, action)
 

@@ -47,6 +47,9 @@ class DraftMaker:
         now = datetime.now(UTC)
         intakes = self._store.take_in_many(messages)
         skip = list(store_only) + [False] * (len(messages) - len(store_only))
+        # Drafted before (work a stopped process left, a redelivery): its card stands as is; a
+        # new draft would replace the one a reviewer may be reading.
+        skip = [s or intake.has_card for s, intake in zip(skip, intakes, strict=True)]
         to_draft = [i for i in range(len(messages)) if not skip[i]]
         requests = [self._request(messages[i], intakes[i]) for i in to_draft]
         analyses = self._replier.analyse_many(requests, now=now)

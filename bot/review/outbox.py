@@ -31,12 +31,13 @@ import contextlib
 import logging
 import random
 import time
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from bot import metrics
 from bot.review.ports import CustomerChannel, DeliveryFailed, ReplyAddress
+from bot.review.worker import RunSync, in_thread, until_stored
 from bot.store import OutboxItem, Store
 
 __all__ = ["OutboxSender", "Pacer"]
@@ -94,7 +95,7 @@ class OutboxSender:
         store: Store,
         worker: str = "",
         channels: Mapping[str, CustomerChannel] | None = None,
-        run_sync: Callable[[Callable[[], T]], Awaitable[T]] | None = None,
+        run_sync: RunSync | None = None,
         lease: timedelta = timedelta(seconds=60),
         max_attempts: int = 12,
         max_backoff: float = 300.0,
@@ -104,9 +105,7 @@ class OutboxSender:
         self._store = store
         self._worker = worker or f"outbox-{id(self):x}"
         self._channels: dict[str, CustomerChannel] = dict(channels or {})
-        self._run_sync: Callable[[Callable[[], Any]], Awaitable[Any]] = run_sync or (
-            lambda fn: asyncio.to_thread(fn)
-        )
+        self._run_sync: RunSync = run_sync or in_thread
         self._lease = lease
         self._max_attempts = max_attempts
         self._max_backoff = max_backoff
@@ -224,8 +223,10 @@ class OutboxSender:
             reason = f"{type(exc).__name__}: {exc}"
             await self._retry(item, delay=None, reason=reason, kind="network")
             return
-        await self._run_sync(
-            lambda: self._store.mark_delivered(item.id, platform_message_id=message_id)
+        await until_stored(
+            self._run_sync,
+            lambda: self._store.mark_delivered(item.id, platform_message_id=message_id),
+            what=f"outbox {item.id} sent",
         )
         metrics.OUTBOX_DELIVERED.labels(platform).inc()
 

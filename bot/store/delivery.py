@@ -151,7 +151,7 @@ class DeliveryStore(StoreBase):
         return self._read(partial(card_view_in, card_id=card_id))
 
     def cards_to_post(self, *, older_than: datetime) -> list[int]:
-        """Cards created before ``older_than`` with a pending draft that no desk has shown yet
+        """Cards unchanged since ``older_than`` with a pending draft that no desk has shown yet
         (posting failed, or a crash); younger ones may still be on their way."""
 
         def work(session: Session) -> list[int]:
@@ -162,7 +162,8 @@ class DeliveryStore(StoreBase):
                 .where(
                     DraftRow.status == PENDING,
                     CardPostRow.id.is_(None),
-                    ReviewCardRow.created_at < older_than,
+                    # Changed since then: a process may be posting it right now.
+                    ReviewCardRow.updated_at < older_than,
                 )
                 .order_by(ReviewCardRow.id)
             ).scalars()

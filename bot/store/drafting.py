@@ -57,6 +57,8 @@ class Intake:
     #: Earlier customer messages of the conversation still waiting for a reply (no reply went
     #: out after them, their card was not decided), oldest first: the draft answers them too.
     unanswered: tuple[str, ...] = ()
+    #: The message already has a card (it was drafted before).
+    has_card: bool = False
 
     @property
     def answers_earlier(self) -> bool:
@@ -86,6 +88,8 @@ class SavedDrafting:
     card_was_posted: bool
     #: Other cards whose drafts the new ones superseded (earlier messages of the conversation).
     superseded_cards: tuple[int, ...]
+    #: The message had a card before this drafting (it is drafted again).
+    card_existed: bool = False
 
 
 class DraftingStore(StoreBase):
@@ -182,6 +186,11 @@ def _save_drafting_in(session: Session, item: Drafting, *, now: datetime) -> Sav
     )
     if not saved.draft_ids:
         return SavedDrafting(saved, None, card_was_posted=False, superseded_cards=())
+    had_card = bool(
+        session.execute(
+            select(exists().where(ReviewCardRow.message_id == recorded.message_pk))
+        ).scalar_one()
+    )
     was_posted = bool(
         session.execute(
             select(
@@ -201,6 +210,7 @@ def _save_drafting_in(session: Session, item: Drafting, *, now: datetime) -> Sav
         card_view_in(session, card_id=card_id),
         card_was_posted=was_posted,
         superseded_cards=superseded,
+        card_existed=had_card,
     )
 
 
@@ -238,4 +248,11 @@ def _intake(session: Session, recorded: RecordedMessage) -> Intake:
         .order_by(MessageRow.received_at.desc(), MessageRow.id.desc())
         .limit(MAX_UNANSWERED)
     ).scalars()
-    return Intake(recorded, profile, unanswered=tuple(reversed(list(newest_first))))
+    has_card = recorded.repeated and bool(
+        session.execute(
+            select(exists().where(ReviewCardRow.message_id == recorded.message_pk))
+        ).scalar_one()
+    )
+    return Intake(
+        recorded, profile, unanswered=tuple(reversed(list(newest_first))), has_card=has_card
+    )

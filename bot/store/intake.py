@@ -164,6 +164,18 @@ def record_inbound_in(
     ).scalar_one_or_none()
     if inserted is not None:
         return RecordedMessage(customer_pk, conversation_pk, int(inserted), edited=False)
+    known = session.execute(
+        select(MessageRow.id, MessageRow.text).where(
+            MessageRow.conversation_id == conversation_pk,
+            MessageRow.direction == INBOUND,
+            MessageRow.platform_message_id == message.platform_message_id,
+        )
+    ).one()
+    if known.text == text:
+        # The same message again: a redelivery, or queued work a stopped process left.
+        return RecordedMessage(
+            customer_pk, conversation_pk, int(known.id), edited=False, repeated=True
+        )
     message_pk = scalar_int(
         session,
         update(MessageRow)

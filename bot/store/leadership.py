@@ -36,7 +36,7 @@ class Leadership:
         self.holder = holder
         self._ttl = ttl
         self._connection: Connection | None = None
-        self._key = zlib.crc32(f"replique:{name}".encode()) & 0x7FFFFFFF
+        self._key: int | None = None
 
     def hold(self) -> bool:
         """Take or keep the role; True while this process holds it."""
@@ -53,7 +53,7 @@ class Leadership:
         """Give the role up (at a clean stop), so another process takes it at once."""
         if self._connection is not None:
             with contextlib.suppress(SQLAlchemyError):
-                self._connection.execute(select(func.pg_advisory_unlock(self._key)))
+                self._connection.execute(select(func.pg_advisory_unlock(self._key or 0)))
             self._drop_connection()
         elif self._store.dialect != "postgresql":
             self._store.release_lease(self.name, holder=self.holder)
@@ -68,6 +68,11 @@ class Leadership:
                 self._drop_connection()
         connection = self._store.raw_connection()
         try:
+            if self._key is None:
+                # Advisory locks are per database: two deployments in two schemas of one
+                # database each have their own leader.
+                schema = connection.execute(select(func.current_schema())).scalar_one()
+                self._key = zlib.crc32(f"replique:{schema}:{self.name}".encode()) & 0x7FFFFFFF
             won = bool(
                 connection.execute(select(func.pg_try_advisory_lock(self._key))).scalar_one()
             )

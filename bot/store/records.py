@@ -20,12 +20,14 @@ __all__ = [
 
 @dataclass(frozen=True, slots=True)
 class RecordedMessage:
-    """Where an inbound message landed; ``edited`` when it replaced the text of a known message."""
+    """Where an inbound message landed; ``edited`` when it replaced the text of a known message,
+    ``repeated`` when that message was stored before with the same text (work done again)."""
 
     customer_pk: int
     conversation_pk: int
     message_pk: int
     edited: bool
+    repeated: bool = False
 
 
 @dataclass(frozen=True, slots=True)

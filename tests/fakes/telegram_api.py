@@ -112,6 +112,10 @@ class FakeTelegram:
         self._changed = asyncio.Condition()
         self._tasks: set[asyncio.Task[None]] = set()
         self._closing = False
+        #: Telegram serves one poller per bot: a getUpdates call ends the one in progress,
+        #: which is answered 409. ``conflicts`` counts those.
+        self._poller = 0
+        self.conflicts = 0
         self._runner: web.AppRunner | None = None
         self._port = 0
         self._clock = itertools.count(1_700_000_000)
@@ -475,7 +479,13 @@ class FakeTelegram:
         # Telegram forgets every update before the offset: that is how a bot confirms them.
         deadline = time.monotonic() + timeout
         async with self._changed:
+            self._poller += 1
+            mine = self._poller
+            self._changed.notify_all()
             while True:
+                if self._poller != mine:
+                    self.conflicts += 1
+                    return _error(409, "Conflict: terminated by other getUpdates request")
                 self._updates = [u for u in self._updates if u["update_id"] >= offset]
                 remaining = deadline - time.monotonic()
                 if self._updates or remaining <= 0 or self._closing:
