@@ -16,7 +16,17 @@ from types import SimpleNamespace
 from typing import Any
 
 from bot.config import AppConfig, Product
-from bot.domain import HANDOFF_INTENT, Analysis, CustomerProfile, Draft, Platform, Why
+from bot.domain import (
+    HANDOFF_INTENT,
+    Analysis,
+    CustomerProfile,
+    Draft,
+    Facts,
+    History,
+    Platform,
+    Why,
+)
+from bot.drafting.facts import FACT_NAMES, fact_context
 from bot.drafting.policies import OfferDecision, decide_offer
 from bot.drafting.templates import TemplateLibrary, TemplateVariant
 from bot.errors import TemplateProblem, Words
@@ -76,6 +86,8 @@ class Drafter:
         channel: Platform,
         offer: OfferDecision,
         language: str,
+        facts: Facts | None = None,
+        history: History | None = None,
     ) -> dict[str, Any]:
         """Every variable a template may use; absent details are None, never missing."""
 
@@ -111,6 +123,7 @@ class Drafter:
                 else None
             ),
             "channel": channel,
+            **fact_context(facts, history),
         }
 
     def _product(self, name: str | None) -> SimpleNamespace | None:
@@ -133,6 +146,8 @@ class Drafter:
         channel: Platform = "cli",
         now: datetime | None = None,
         limit: int | None = None,
+        facts: Facts | None = None,
+        history: History | None = None,
     ) -> DraftResult:
         now = now or datetime.now(UTC)
         limit = limit or self._config.policies.max_drafts
@@ -144,7 +159,15 @@ class Drafter:
             policies=self._config.policies,
             now=now,
         )
-        context = self.context(analysis, profile, channel=channel, offer=offer, language=language)
+        context = self.context(
+            analysis,
+            profile,
+            channel=channel,
+            offer=offer,
+            language=language,
+            facts=facts,
+            history=history,
+        )
         skipped: list[Words] = []
         drafts = self._render_intent(analysis.intent.name, language, context, limit, skipped)
         if not drafts and analysis.intent.name != HANDOFF_INTENT:
@@ -155,7 +178,7 @@ class Drafter:
                 text=text,
                 template=variant.name,
                 promotional=variant.promotional,
-                why=self._why(analysis, variant, offer, context),
+                why=self._why(analysis, variant, offer, context, facts=facts, history=history),
                 rank=rank,
                 language=language,
                 offer_blocked=None if offer.allowed else offer.policy,
@@ -201,6 +224,9 @@ class Drafter:
         variant: TemplateVariant,
         offer: OfferDecision,
         context: dict[str, Any],
+        *,
+        facts: Facts | None = None,
+        history: History | None = None,
     ) -> Why:
         """What the reviewer needs to trust this draft: what was understood, which details it
         uses, what was held back (``bot/wording.py`` makes it one line)."""
@@ -219,4 +245,11 @@ class Drafter:
             promotional=variant.promotional,
             held_offer=None if variant.promotional else offer.held,
             urgent=analysis.is_urgent,
+            facts=tuple(
+                name
+                for name in FACT_NAMES
+                if name in variant.facts and getattr(context["order"], name, None)
+            ),
+            order_facts=facts,
+            history=history,
         )
