@@ -26,7 +26,7 @@ from bot.domain import (
     Platform,
     Why,
 )
-from bot.drafting.facts import FACT_NAMES, fact_context
+from bot.drafting.facts import OrderView, fact_context
 from bot.drafting.policies import OfferDecision, decide_offer
 from bot.drafting.templates import TemplateLibrary, TemplateVariant
 from bot.errors import TemplateProblem, Words
@@ -178,12 +178,14 @@ class Drafter:
                 text=text,
                 template=variant.name,
                 promotional=variant.promotional,
-                why=self._why(analysis, variant, offer, context, facts=facts, history=history),
+                why=self._why(
+                    analysis, variant, offer, context, facts=facts, history=history, facts_used=used
+                ),
                 rank=rank,
                 language=language,
                 offer_blocked=None if offer.allowed else offer.policy,
             )
-            for rank, (variant, text) in enumerate(drafts, start=1)
+            for rank, (variant, text, used) in enumerate(drafts, start=1)
         )
         blocked: Words | None = None
         if not ranked:
@@ -197,10 +199,11 @@ class Drafter:
         context: dict[str, Any],
         limit: int,
         skipped: list[Words],
-    ) -> list[tuple[TemplateVariant, str]]:
+    ) -> list[tuple[TemplateVariant, str, tuple[str, ...]]]:
+        """The rendered variants, each with the order facts its text states."""
         variants = self.library.variants(language, intent)
         fitting = [v for v in variants if context["sentiment"] in v.sentiments]
-        rendered: list[tuple[TemplateVariant, str]] = []
+        rendered: list[tuple[TemplateVariant, str, tuple[str, ...]]] = []
         for variant in fitting or variants:
             if len(rendered) >= limit:
                 break
@@ -212,10 +215,14 @@ class Drafter:
                     Words("drafter.needs", name=variant.name, missing=", ".join(missing))
                 )
                 continue
+            order = context.get("order")
+            view = order.fresh() if isinstance(order, OrderView) else None
             try:
-                rendered.append((variant, self.library.render(variant, context)))
+                text = self.library.render(variant, {**context, "order": view} if view else context)
             except TemplateProblem as exc:
                 skipped.append(exc.words)
+                continue
+            rendered.append((variant, text, view.used() if view else ()))
         return rendered
 
     @staticmethod
@@ -227,6 +234,7 @@ class Drafter:
         *,
         facts: Facts | None = None,
         history: History | None = None,
+        facts_used: tuple[str, ...] = (),
     ) -> Why:
         """What the reviewer needs to trust this draft: what was understood, which details it
         uses, what was held back (``bot/wording.py`` makes it one line)."""
@@ -245,11 +253,7 @@ class Drafter:
             promotional=variant.promotional,
             held_offer=None if variant.promotional else offer.held,
             urgent=analysis.is_urgent,
-            facts=tuple(
-                name
-                for name in FACT_NAMES
-                if name in variant.facts and getattr(context["order"], name, None)
-            ),
+            facts=facts_used,
             order_facts=facts,
             history=history,
         )

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from jinja2 import FileSystemLoader, StrictUndefined, TemplateError, nodes
+from jinja2 import FileSystemLoader, StrictUndefined, TemplateError
 from jinja2 import meta as meta_api
 from jinja2.sandbox import SandboxedEnvironment
 
@@ -50,8 +50,6 @@ class TemplateVariant:
     priority: int = 0
     #: Variables the variant's text refers to (those of its imported macros aside).
     uses: frozenset[str] = frozenset()
-    #: The order facts the variant's text reads (``order.status`` → "status").
-    facts: frozenset[str] = frozenset()
 
     def sort_key(self) -> tuple[bool, int, int, str]:
         """Non-promotional first, then the most personal (most requirements), then priority."""
@@ -108,13 +106,7 @@ class TemplateLibrary:
         try:
             self.env.get_template(f"{name}.j2")
             # The names the variant's own text reads (not its macros'), for the reviewer's "why".
-            tree = self.env.parse(source)
-            uses = frozenset(meta_api.find_undeclared_variables(tree))
-            facts = frozenset(
-                node.attr
-                for node in tree.find_all(nodes.Getattr)
-                if isinstance(node.node, nodes.Name) and node.node.name == "order"
-            )
+            uses = frozenset(meta_api.find_undeclared_variables(self.env.parse(source)))
         except TemplateError as exc:
             raise TemplateProblem("templates.does_not_compile", name=name, error=exc) from None
         return TemplateVariant(
@@ -126,7 +118,6 @@ class TemplateLibrary:
             sentiments=sentiments,
             priority=int(meta.get("priority", 0)),
             uses=uses,
-            facts=facts,
         )
 
     def variants(self, language: str, intent: str) -> list[TemplateVariant]:
