@@ -120,6 +120,15 @@ def check(config: ConfigOption = None) -> None:
             except RepliqueError as exc:
                 problems.append(str(exc))
     problems.extend(str(problem) for problem in check_templates(app_config))
+    from bot.orders.probe import probe_orders
+
+    orders = probe_orders(app_config)
+    if orders.problem is not None:
+        problems.append(str(orders.problem))
+    elif orders.provider is None:
+        stdout.print(escape(t("orders.check_none")))
+    else:
+        stdout.print(escape(t("orders.check_ok", provider=orders.provider, ms=orders.ms)))
     if app_config.catalog is not None and not app_config.has_catalog_file:
         # Not a problem (every file is optional), but worth knowing: no product is recognised.
         path = app_config.resolve(app_config.catalog)

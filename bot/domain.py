@@ -248,7 +248,8 @@ class Facts:
 
     source: str
     found: bool
-    ms: float
+    #: How long the lookup took: a measure, not a fact (two equal lookups are equal facts).
+    ms: float = field(compare=False)
     order: Order | None = None
     problem: FactsProblem | None = None
     #: The order number or e-mail asked about ("48213"), for the card of a failed lookup.

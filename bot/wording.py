@@ -219,6 +219,36 @@ def notice_text(notice: Notice, zone: ZoneInfo) -> str:
     return t(_NOTICES[kind])
 
 
+_ORDER_STATUS_WORDS = {
+    "placed": "orders.status_placed",
+    "paid": "orders.status_paid",
+    "shipped": "orders.status_shipped",
+    "in_transit": "orders.status_in_transit",
+    "out_for_delivery": "orders.status_out_for_delivery",
+    "delivered": "orders.status_delivered",
+    "delayed": "orders.status_delayed",
+    "cancelled": "orders.status_cancelled",
+    "refunded": "orders.status_refunded",
+}
+_PROBLEM_WORDS = {
+    "no_reference": "orders.problem_no_reference",
+    "not_found": "orders.problem_not_found",
+    "email_mismatch": "orders.problem_email_mismatch",
+    "email_needed": "orders.problem_email_needed",
+    "unreachable": "orders.problem_unreachable",
+    "timeout": "orders.problem_timeout",
+    "circuit_open": "orders.problem_circuit_open",
+}
+_FACT_WORDS = {
+    "status": "why.fact_status",
+    "carrier": "why.fact_carrier",
+    "tracking_number": "why.fact_tracking_number",
+    "tracking_url": "why.fact_tracking_url",
+    "eta": "why.fact_eta",
+    "items": "why.fact_items",
+}
+
+
 def day_text(iso: str) -> str:
     """A day in the reader's language: "Thursday, December 10", "jeudi 10 décembre"."""
     day = date.fromisoformat(iso)
@@ -231,7 +261,7 @@ def day_text(iso: str) -> str:
 
 
 def _problem_text(facts: Facts) -> str:
-    return t(f"orders.problem_{facts.problem}") if facts.problem else ""
+    return t(_PROBLEM_WORDS[facts.problem]) if facts.problem else ""
 
 
 def facts_why(why: Why) -> str:
@@ -241,7 +271,9 @@ def facts_why(why: Why) -> str:
     if facts is None:
         return ""
     if facts.order is not None and why.facts:
-        named = ", ".join(t(f"why.fact_{name}") for name in why.facts)
+        named = ", ".join(
+            t(_FACT_WORDS[name]) if name in _FACT_WORDS else name for name in why.facts
+        )
         return t("why.facts", number=facts.order.number, source=facts.source, facts=named)
     if facts.problem is not None and facts.problem != "no_reference":
         return t("why.no_facts", problem=_problem_text(facts))
@@ -257,7 +289,7 @@ def facts_line(facts: Facts | None) -> str | None:
     order = facts.order
     if order is None:
         return t("orders.card_problem", asked=facts.asked or "?", problem=_problem_text(facts))
-    parts = [t("orders.card_order", number=order.number), t(f"orders.status_{order.status}")]
+    parts = [t("orders.card_order", number=order.number), t(_ORDER_STATUS_WORDS[order.status])]
     shipment = " ".join(p for p in (order.carrier, order.tracking_number) if p)
     if shipment:
         parts.append(shipment)

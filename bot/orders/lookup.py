@@ -27,7 +27,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from bot.domain import Analysis, CustomerProfile, Facts, FactsProblem, Order
@@ -161,8 +161,10 @@ class OrderLookup:
 
         def done(outcome: _Outcome) -> Facts:
             ms = round((time.perf_counter() - started) * 1000, 2)
-            found = outcome.order is not None
-            return Facts(self.source, found, ms, outcome.order, outcome.problem, asked)
+            order = outcome.order
+            # The e-mail served its purpose (the privacy rule): it travels no further.
+            order = replace(order, email=None) if order is not None else None
+            return Facts(self.source, order is not None, ms, order, outcome.problem, asked)
 
         try:
             return done(self._resolve(refs, self._cached))
