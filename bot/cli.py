@@ -147,7 +147,8 @@ def init(
     directory: Annotated[Path, typer.Argument(help="Folder to write into.")] = Path("."),
     force: Annotated[bool, typer.Option(help="Overwrite files that exist.")] = False,
 ) -> None:
-    """Write a commented replique.yml, a sample catalog.yml and a copy of the templates."""
+    """Write a commented replique.yml, a sample catalog.yml and orders.csv, and a copy of the
+    templates."""
     targets = [directory / "replique.yml", directory / "catalog.yml", directory / "templates"]
     existing = [str(target) for target in targets if target.exists()]
     if existing and not force:
@@ -157,6 +158,9 @@ def init(
     config_text = config_text.replace("# templates: templates", "templates: templates")
     (directory / "replique.yml").write_text(config_text, encoding="utf-8")
     shutil.copyfile(RESOURCES / "catalog.yml", directory / "catalog.yml")
+    # The sample orders the configuration's ``orders:`` section reads (docs/orders.md).
+    if not (directory / "orders.csv").exists():
+        shutil.copyfile(RESOURCES / "orders.csv", directory / "orders.csv")
     shutil.copytree(
         load_config(RESOURCES / "replique.yml").templates_dir,
         directory / "templates",

@@ -71,10 +71,12 @@ def _status(node: Mapping[str, Any], fulfillment: Mapping[str, Any] | None) -> O
     financial = node.get("displayFinancialStatus")
     if financial == "REFUNDED":
         return "refunded"
-    if fulfillment is not None:
-        shown = _FULFILLMENT.get(str(fulfillment.get("displayStatus")))
-        if shown is not None:
-            return shown
+    if fulfillment is not None and fulfillment.get("displayStatus") is not None:
+        shown = _FULFILLMENT.get(str(fulfillment["displayStatus"]))
+        if shown is None:
+            # A status Shopify added since: saying "paid" of a parcel on its way would be wrong.
+            raise ProviderFailure(f"unknown fulfillment status {fulfillment['displayStatus']!r}")
+        return shown
     if node.get("displayFulfillmentStatus") == "FULFILLED":
         return "shipped"
     if financial in _PAID:
