@@ -80,13 +80,13 @@ class FakeOrderSystem:
         system = self
 
         class Handler(BaseHTTPRequestHandler):
-            def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+            def log_message(self, format: str, *args: Any) -> None:
                 return None
 
-            def do_GET(self) -> None:  # noqa: N802
+            def do_GET(self) -> None:
                 system._handle(self, "GET")
 
-            def do_POST(self) -> None:  # noqa: N802
+            def do_POST(self) -> None:
                 system._handle(self, "POST")
 
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
@@ -98,8 +98,8 @@ class FakeOrderSystem:
 
     @property
     def url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+        port = self._server.server_address[1]
+        return f"http://127.0.0.1:{port}"
 
     def close(self) -> None:
         self._release.set()
@@ -175,10 +175,14 @@ class FakeOrderSystem:
 
     # --- WooCommerce REST API -----------------------------------------------------------------
 
-    def _woocommerce(self, handler: BaseHTTPRequestHandler, path: str, query: dict[str, str]) -> None:
+    def _woocommerce(
+        self, handler: BaseHTTPRequestHandler, path: str, query: dict[str, str]
+    ) -> None:
         expected = base64.b64encode(f"{WOO_KEY}:{WOO_SECRET}".encode()).decode()
         if handler.headers.get("Authorization") != f"Basic {expected}":
-            return _send(handler, 401, {"code": "woocommerce_rest_cannot_view", "data": {"status": 401}})
+            return _send(
+                handler, 401, {"code": "woocommerce_rest_cannot_view", "data": {"status": 401}}
+            )
         if path == "/wp-json/wc/v3/orders":
             email = query.get("search", "")
             orders = self._of_email(email) if email else self._orders()[:1]
@@ -224,7 +228,9 @@ def _shopify_node(order: dict[str, Any]) -> dict[str, Any]:
             "firstName": order["customer"]["first_name"],
             "numberOfOrders": str(order["customer"]["orders_count"]),
         },
-        "lineItems": {"nodes": [{"name": i["name"], "quantity": i["quantity"]} for i in order["items"]]},
+        "lineItems": {
+            "nodes": [{"name": i["name"], "quantity": i["quantity"]} for i in order["items"]]
+        },
         "fulfillments": fulfillments,
     }
 

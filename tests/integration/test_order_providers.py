@@ -11,6 +11,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from pydantic import SecretStr
 
 from bot.config import AppConfig, OrdersConfig, Settings
 from bot.orders import OrderLookup, References, make_lookup, make_provider
@@ -37,11 +38,11 @@ def system() -> Iterator[FakeOrderSystem]:
 
 def _settings(system: FakeOrderSystem) -> Settings:
     return Settings(
-        replique_orders_token=ORDERS_TOKEN,
-        shopify_access_token=SHOPIFY_TOKEN,
+        replique_orders_token=SecretStr(ORDERS_TOKEN),
+        shopify_access_token=SecretStr(SHOPIFY_TOKEN),
         shopify_api_url=f"{system.url}/admin/api/2025-01/graphql.json",
-        woocommerce_consumer_key=WOO_KEY,
-        woocommerce_consumer_secret=WOO_SECRET,
+        woocommerce_consumer_key=SecretStr(WOO_KEY),
+        woocommerce_consumer_secret=SecretStr(WOO_SECRET),
         woocommerce_api_url=f"{system.url}/wp-json/wc/v3",
     )
 
@@ -72,7 +73,9 @@ def test_an_order_found_by_number_is_described(system: FakeOrderSystem, provider
     lookup = _lookup(system, provider)
     facts = lookup.facts(References(order_number="48213"))
     lookup.close()
-    assert facts.found and facts.problem is None and facts.source == provider
+    assert facts.found
+    assert facts.problem is None
+    assert facts.source == provider
     order = facts.order
     assert order is not None
     assert order.number == "48213"
@@ -101,7 +104,8 @@ def test_each_provider_sends_its_credentials(system: FakeOrderSystem) -> None:
     assert contract.headers["Authorization"] == f"Bearer {ORDERS_TOKEN}"
     assert contract.headers["Accept"] == "application/json"
     assert contract.path == "/orders/48213"
-    assert shopify.method == "POST" and shopify.headers["X-Shopify-Access-Token"] == SHOPIFY_TOKEN
+    assert shopify.method == "POST"
+    assert shopify.headers["X-Shopify-Access-Token"] == SHOPIFY_TOKEN
     assert 'name:\\"#48213\\"' in shopify.body
     assert woo.path == "/wp-json/wc/v3/orders/48213"
     assert woo.headers["Authorization"].startswith("Basic ")
@@ -121,15 +125,14 @@ def test_no_such_order(system: FakeOrderSystem, provider: str) -> None:
 
 
 @pytest.mark.parametrize("provider", PROVIDERS)
-def test_an_order_of_another_email_is_not_described(
-    system: FakeOrderSystem, provider: str
-) -> None:
+def test_an_order_of_another_email_is_not_described(system: FakeOrderSystem, provider: str) -> None:
     lookup = _lookup(system, provider)
     facts = lookup.facts(References(order_number="48213", email="mallory@example.com"))
     same = lookup.facts(References(order_number="48213", known_email="SOPHIE@example.com "))
     lookup.close()
     assert (facts.found, facts.order, facts.problem) == (False, None, "email_mismatch")
-    assert same.found and same.order is not None
+    assert same.found
+    assert same.order is not None
 
 
 @pytest.mark.parametrize("provider", PROVIDERS)
@@ -138,7 +141,8 @@ def test_the_most_recent_order_of_an_email(system: FakeOrderSystem, provider: st
     facts = lookup.facts(References(email="sophie@example.com"))
     none = lookup.facts(References(email="nobody@example.com"))
     lookup.close()
-    assert facts.order is not None and facts.order.number == "48213"
+    assert facts.order is not None
+    assert facts.order.number == "48213"
     assert none.problem == "not_found"
 
 
@@ -152,7 +156,8 @@ def test_a_hanging_order_system_never_holds_a_draft_past_the_budget(
     facts = lookup.facts(References(order_number="48213"))
     waited = time.perf_counter() - started
     lookup.close()
-    assert facts.problem == "timeout" and facts.order is None
+    assert facts.problem == "timeout"
+    assert facts.order is None
     assert 0.19 <= waited < 0.4, waited
 
 
@@ -183,13 +188,15 @@ def test_the_circuit_opens_after_failures_in_a_row_then_tries_again(
     assert problems == ["unreachable"] * 3
     asked = len(system.requests)
     resting = lookup.facts(References(order_number="48213"))
-    assert resting.problem == "circuit_open" and resting.ms < 5
+    assert resting.problem == "circuit_open"
+    assert resting.ms < 5
     assert len(system.requests) == asked  # the order system was left alone
     system.mode = "ok"
     now[0] += 31
     recovered = lookup.facts(References(order_number="48213"))
     lookup.close()
-    assert recovered.found and len(system.requests) == asked + 1
+    assert recovered.found
+    assert len(system.requests) == asked + 1
     assert not lookup.breaker.open
 
 
@@ -206,7 +213,9 @@ def test_woocommerce_search_keeps_only_the_mailbox_asked(system: FakeOrderSystem
         {**system.orders[0], "number": "50001",
          "customer": {"email": "other@example.com", "first_name": "Sophie", "orders_count": 1}}
     )  # fmt: skip
-    provider: OrderProvider | None = make_provider(_config(system, "woocommerce"), _settings(system))
+    provider: OrderProvider | None = make_provider(
+        _config(system, "woocommerce"), _settings(system)
+    )
     assert provider is not None
     assert [o.number for o in provider.by_email("sophie@example.com")] == ["48213", "48190"]
     assert provider.by_number("not-a-number") is None  # never reaches the path
@@ -216,7 +225,8 @@ def test_woocommerce_search_keeps_only_the_mailbox_asked(system: FakeOrderSystem
 def test_a_missing_secret_is_said_by_name(system: FakeOrderSystem) -> None:
     probe = probe_orders(_config(system, "shopify"), Settings())
     assert probe.provider == "shopify"
-    assert probe.problem is not None and "SHOPIFY_ACCESS_TOKEN" in str(probe.problem)
+    assert probe.problem is not None
+    assert "SHOPIFY_ACCESS_TOKEN" in str(probe.problem)
 
 
 @pytest.mark.parametrize("provider", PROVIDERS)
@@ -225,7 +235,8 @@ def test_check_says_which_provider_answers(system: FakeOrderSystem, provider: st
     assert (probe.provider, probe.problem) == (provider, None)
     system.mode = "500"
     failing = probe_orders(_config(system, provider), _settings(system))
-    assert failing.problem is not None and "does not answer" in str(failing.problem)
+    assert failing.problem is not None
+    assert "does not answer" in str(failing.problem)
 
 
 def test_the_csv_file(tmp_path: Path) -> None:
@@ -238,7 +249,9 @@ def test_the_csv_file(tmp_path: Path) -> None:
     )
     provider = CsvProvider(path=path, zone=ZONE)
     order = provider.by_number("#1001")
-    assert order is not None and order.status == "shipped" and order.eta == "2026-12-10"
+    assert order is not None
+    assert order.status == "shipped"
+    assert order.eta == "2026-12-10"
     assert [(i.name, i.quantity) for i in order.items] == [("Mélange Boréal", 2), ("Filtres", 1)]
     assert provider.by_email("A@example.com")[0].number == "1001"
     path.write_text(path.read_text(encoding="utf-8").replace("shipped", "lost"), encoding="utf-8")
