@@ -323,7 +323,8 @@ async def test_the_card_shows_the_facts_and_the_history(
     assert "in transit" in str(facts_line(card.facts))
     line = history_line(card.history)
     assert line is not None
-    assert line.startswith("2nd message this week · last: ")
+    # The demo brand's tier: 5 orders make a VIP.
+    assert line.startswith("⭐ VIP · 2nd message this week · last: ")
     assert line.endswith(", yesterday · 7 orders")
     assert card.history is not None
     assert (card.history.messages_this_week, card.history.first_contact) == (2, False)
