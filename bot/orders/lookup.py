@@ -28,6 +28,7 @@ from collections.abc import Callable, Hashable
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, replace
+from functools import partial
 from typing import Any
 
 from bot.domain import Analysis, CustomerProfile, Facts, FactsProblem, Order
@@ -116,6 +117,23 @@ class _Miss(Exception):
     """A cache-only lookup needs the order system."""
 
 
+class _Attempt:
+    """One lookup's visit to the order system: the breaker hears of it once, whichever comes
+    first (the caller giving up at the budget, or the order system failing or answering)."""
+
+    __slots__ = ("_lock", "settled")
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.settled = False
+
+    def settle(self) -> bool:
+        """True for the first caller only."""
+        with self._lock:
+            first, self.settled = not self.settled, True
+            return first
+
+
 @dataclass(frozen=True, slots=True)
 class _Outcome:
     order: Order | None
@@ -172,13 +190,16 @@ class OrderLookup:
             pass
         if not self.breaker.allows():
             return done(_Outcome(None, "circuit_open"))
-        future = self._pool.submit(self._resolve, refs, self._fetch)
+        attempt = _Attempt()
+        future = self._pool.submit(self._resolve, refs, partial(self._fetch, attempt=attempt))
         remaining = max(0.0, self.budget - (time.perf_counter() - started))
         try:
             outcome = future.result(timeout=remaining)
         except FutureTimeout:
-            # The lookup goes on in the background and fills the cache if it ever answers.
-            self.breaker.failed()
+            # The lookup goes on in the background and fills the cache if it ever answers; an
+            # answer that late does not count as the order system being well.
+            if attempt.settle():
+                self.breaker.failed()
             log.warning("order lookup over budget (%s, %.0f ms)", self.source, self.budget * 1000)
             return done(_Outcome(None, "timeout"))
         except Exception as exc:
@@ -210,7 +231,7 @@ class OrderLookup:
                 raise _Miss
             return entry[1]
 
-    def _fetch(self, kind: str, key: str) -> Any:
+    def _fetch(self, kind: str, key: str, *, attempt: _Attempt) -> Any:
         try:
             return self._cached(kind, key)
         except _Miss:
@@ -220,9 +241,11 @@ class OrderLookup:
                 self.provider.by_number(key) if kind == "number" else self.provider.by_email(key)
             )
         except Exception:
-            self.breaker.failed()
+            if attempt.settle():
+                self.breaker.failed()
             raise
-        self.breaker.succeeded()
+        if attempt.settle():
+            self.breaker.succeeded()
         with self._lock:
             self._cache[(kind, key)] = (self._clock() + self._ttl, value)
             self._cache.move_to_end((kind, key))
