@@ -170,6 +170,12 @@ class OrderLookup:
     def source(self) -> str:
         return self.provider.name
 
+    @property
+    def cached(self) -> int:
+        """How many answers the cache holds (expired ones included until replaced)."""
+        with self._lock:
+            return len(self._cache)
+
     def facts(self, refs: References) -> Facts:
         """The facts for ``refs``; never raises, never waits longer than the budget."""
         started = time.perf_counter()

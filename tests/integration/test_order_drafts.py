@@ -35,6 +35,7 @@ from bot.review.fakes import MemoryChannel, MemorySurface
 from bot.review.outbox import OutboxSender, Pacer
 from bot.store import Store
 from bot.wording import facts_line, history_line, why_line
+from tests.waiting import wait_until
 
 NOW = datetime(2026, 12, 7, 15, 0, tzinfo=UTC)
 SOPHIE = Order(
@@ -332,13 +333,15 @@ async def test_the_card_shows_the_facts_and_the_history(
     assert card.history.orders_count == 7
 
 
-def test_each_slow_lookup_counts_once_and_a_late_answer_still_fills_the_cache() -> None:
+async def test_each_slow_lookup_counts_once_and_a_late_answer_still_fills_the_cache() -> None:
     orders = [replace(SOPHIE, number=str(n)) for n in range(1, 6)]
     provider = StaticProvider(orders, delay=0.2)
     lookup = OrderLookup(provider, budget_ms=30, breaker_failures=3, breaker_seconds=60)
     problems = [lookup.facts(References(order_number=str(n))).problem for n in (1, 2)]
-    time.sleep(0.3)  # the late answers arrive: they neither reset nor add to the count
-    assert problems == ["timeout", "timeout"] and not lookup.breaker.open
+    # The late answers arrive: they neither reset the count nor add to it.
+    await wait_until(lambda: lookup.cached == 2, what="the late answers")
+    assert problems == ["timeout", "timeout"]
+    assert not lookup.breaker.open
     assert lookup.facts(References(order_number="1")).found  # filled by the late answer
     assert lookup.facts(References(order_number="3")).problem == "timeout"
     assert lookup.breaker.open
