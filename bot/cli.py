@@ -97,6 +97,11 @@ def draft(
     result = drafted.result
     shown = [ShownDraft(d.rank, d.text, d.template, d.promotional, d.why) for d in result.drafts]
     print_drafted(stdout, text, drafted.analysis, shown, blocked=result.blocked_reason)
+    from bot.wording import facts_line, history_line
+
+    for icon, line in (("🕘", history_line(drafted.history)), ("📦", facts_line(drafted.facts))):
+        if line:
+            stdout.print(escape(f"{icon} {line}"))
 
 
 @app.command()
