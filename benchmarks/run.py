@@ -23,6 +23,10 @@ set for a quick look.
 ``channels`` (results/channels.json, see benchmarks/channels.py): ``replique run`` against the
 fake Telegram and Slack APIs: time from a customer message to its review card (p50, p99) at a
 steady rate, and sustained messages per second in a burst, with lost and duplicated cards counted.
+
+``orders`` (results/orders.json, see benchmarks/orders.py): what the order lookup adds to a draft
+with a warm cache (p50), how long a hanging order system can hold a draft (the budget), and the
+demo brand's sample orders shown in drafts.
 """
 
 from __future__ import annotations
@@ -202,12 +206,29 @@ def run_external_section(args: argparse.Namespace) -> None:
 
 
 # ---------------------------------------------------------------------------------------------
+# Section: orders (what order facts cost a draft) -> results/orders.json
+
+
+def run_orders_section(args: argparse.Namespace) -> None:
+    from benchmarks.orders import print_orders, run_orders
+
+    results = run_orders(rounds=args.order_rounds)
+    results["machine"] = {"cpus": os.cpu_count(), "python": platform.python_version()}
+    print_orders(results)
+    out = RESULTS / "orders.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(f"\nwritten to {out}")
+
+
+# ---------------------------------------------------------------------------------------------
 
 SECTIONS = {
     "core": run_core,
     "channels": run_channels_section,
     "models": run_models_section,
     "external": run_external_section,
+    "orders": run_orders_section,
 }
 
 
@@ -241,6 +262,9 @@ def main() -> None:
     )
     parser.add_argument(
         "--channel-rate", type=float, default=20.0, help="channels section: steady messages/s"
+    )
+    parser.add_argument(
+        "--order-rounds", type=int, default=20, help="orders section: passes over the messages"
     )
     args = parser.parse_args()
     for name in args.section or list(SECTIONS):

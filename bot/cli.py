@@ -98,6 +98,11 @@ def draft(
     result = drafted.result
     shown = [ShownDraft(d.rank, d.text, d.template, d.promotional, d.why) for d in result.drafts]
     print_drafted(stdout, text, drafted.analysis, shown, blocked=result.blocked_reason)
+    from bot.wording import facts_line, history_line
+
+    for icon, line in (("🕘", history_line(drafted.history)), ("📦", facts_line(drafted.facts))):
+        if line:
+            stdout.print(escape(f"{icon} {line}"))
 
 
 @app.command()
@@ -121,6 +126,15 @@ def check(config: ConfigOption = None) -> None:
             except RepliqueError as exc:
                 problems.append(str(exc))
     problems.extend(str(problem) for problem in check_templates(app_config))
+    from bot.orders.probe import probe_orders
+
+    orders = probe_orders(app_config)
+    if orders.problem is not None:
+        problems.append(str(orders.problem))
+    elif orders.provider is None:
+        stdout.print(escape(t("orders.check_none")))
+    else:
+        stdout.print(escape(t("orders.check_ok", provider=orders.provider, ms=orders.ms)))
     if app_config.catalog is not None and not app_config.has_catalog_file:
         # Not a problem (every file is optional), but worth knowing: no product is recognised.
         path = app_config.resolve(app_config.catalog)
@@ -139,7 +153,8 @@ def init(
     directory: Annotated[Path, typer.Argument(help="Folder to write into.")] = Path("."),
     force: Annotated[bool, typer.Option(help="Overwrite files that exist.")] = False,
 ) -> None:
-    """Write a commented replique.yml, a sample catalog.yml and a copy of the templates."""
+    """Write a commented replique.yml, a sample catalog.yml and orders.csv, and a copy of the
+    templates."""
     targets = [directory / "replique.yml", directory / "catalog.yml", directory / "templates"]
     existing = [str(target) for target in targets if target.exists()]
     if existing and not force:
@@ -149,6 +164,9 @@ def init(
     config_text = config_text.replace("# templates: templates", "templates: templates")
     (directory / "replique.yml").write_text(config_text, encoding="utf-8")
     shutil.copyfile(RESOURCES / "catalog.yml", directory / "catalog.yml")
+    # The sample orders the configuration's ``orders:`` section reads (docs/orders.md).
+    if not (directory / "orders.csv").exists():
+        shutil.copyfile(RESOURCES / "orders.csv", directory / "orders.csv")
     shutil.copytree(
         load_config(RESOURCES / "replique.yml").templates_dir,
         directory / "templates",

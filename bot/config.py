@@ -11,7 +11,7 @@ from __future__ import annotations
 from decimal import Decimal
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
@@ -34,6 +34,7 @@ __all__ = [
     "BrandConfig",
     "Catalog",
     "OfferConfig",
+    "OrdersConfig",
     "PolicyConfig",
     "Product",
     "ReviewConfig",
@@ -75,6 +76,14 @@ class Settings(BaseSettings):
     replique_playground: bool | None = None
     #: Sign-in token of the playground: set, reviewers may sign in from another machine.
     replique_web_token: SecretStr | None = None
+    #: Order systems (docs/orders.md): the ``http`` provider's bearer token, Shopify's custom-app
+    #: token, WooCommerce's consumer key and secret, and base URL overrides (tests, proxies).
+    replique_orders_token: SecretStr | None = None
+    shopify_access_token: SecretStr | None = None
+    shopify_api_url: str | None = None
+    woocommerce_consumer_key: SecretStr | None = None
+    woocommerce_consumer_secret: SecretStr | None = None
+    woocommerce_api_url: str | None = None
 
     @property
     def effective_database_url(self) -> str:
@@ -229,6 +238,50 @@ class ServerConfig(_Strict):
     keep_alive_seconds: int = Field(default=5, ge=1)
 
 
+OrderProviderName = Literal["shopify", "woocommerce", "http", "csv"]
+
+
+class OrdersConfig(_Strict):
+    """Where order facts come from (docs/orders.md); no ``provider``: drafts without them."""
+
+    provider: OrderProviderName | None = None
+    #: http: the order URL with ``{order_number}``; woocommerce: the shop's address.
+    url: str | None = None
+    #: http: the URL of a customer's orders with ``{email}`` (most recent first).
+    email_url: str | None = None
+    #: shopify: the shop's domain ("cafe-boreal.myshopify.com").
+    shop: str | None = None
+    #: shopify: the GraphQL Admin API version.
+    api_version: str = "2025-01"
+    #: csv: the file of orders, relative to replique.yml.
+    file: Path | None = None
+    #: The whole lookup's time budget; past it, the draft goes out without facts.
+    budget_ms: int = Field(default=800, ge=1, le=30_000)
+    #: How long an answer (found or not) is reused.
+    cache_seconds: float = Field(default=300.0, ge=0)
+    #: Failures in a row after which the order system is rested for ``breaker_seconds``.
+    breaker_failures: int = Field(default=5, ge=1)
+    breaker_seconds: float = Field(default=30.0, ge=0)
+    #: Describe an order found by number only to a customer who gave its e-mail.
+    require_email: bool = False
+    #: A complaint in the last this-many days is referred back to in the next drafts.
+    complaint_days: int = Field(default=14, ge=0)
+    #: VIP tiers by orders count: {"VIP": 10}; the highest tier reached is shown on the card.
+    vip_tiers: dict[str, int] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _provider_has_what_it_needs(self) -> OrdersConfig:
+        needs = {"http": "url", "woocommerce": "url", "shopify": "shop", "csv": "file"}
+        key = needs.get(self.provider or "")
+        if key is not None and not getattr(self, key):
+            raise ValueError(str(Words("orders.config_needs", provider=self.provider, key=key)))
+        for name in ("url", "email_url"):
+            value = getattr(self, name)
+            if value and not value.startswith(("http://", "https://")):
+                raise ValueError(str(Words("orders.config_bad_url", key=name, url=value)))
+        return self
+
+
 class ModelsConfig(_Strict):
     """Intent/sentiment model directory per language; unset uses the shipped default."""
 
@@ -247,6 +300,7 @@ class AppConfig(_Strict):
     privacy: PrivacyConfig = PrivacyConfig()
     web: WebConfig = WebConfig()
     server: ServerConfig = ServerConfig()
+    orders: OrdersConfig = OrdersConfig()
     #: Path of catalog.yml, relative to replique.yml.
     catalog: Path | None = Path("catalog.yml")
     #: Folder of reply templates (``fr/``, ``en/``), relative to replique.yml; unset: shipped ones.

@@ -15,19 +15,27 @@ from typing import Literal
 __all__ = [
     "DEFAULT_INTENTS",
     "HANDOFF_INTENT",
+    "ORDER_STATUSES",
     "SENTIMENTS",
     "Analysis",
     "CustomerProfile",
     "Draft",
     "DraftStatus",
     "Entity",
+    "Facts",
+    "FactsProblem",
     "Formality",
     "HandoffCode",
     "HandoffReason",
     "HeldOffer",
+    "History",
     "InboundMessage",
     "IntentScore",
     "Language",
+    "Order",
+    "OrderItem",
+    "OrderStatus",
+    "PastContact",
     "Platform",
     "Refusal",
     "ReviewAction",
@@ -43,6 +51,41 @@ Sentiment = Literal["negative", "neutral", "positive"]
 Formality = Literal["tu", "vous"]
 
 SENTIMENTS: tuple[Sentiment, ...] = ("negative", "neutral", "positive")
+OrderStatus = Literal[
+    "placed",
+    "paid",
+    "shipped",
+    "in_transit",
+    "out_for_delivery",
+    "delivered",
+    "delayed",
+    "cancelled",
+    "refunded",
+]
+#: Every status an order can have, in the order an order goes through them.
+ORDER_STATUSES: tuple[OrderStatus, ...] = (
+    "placed",
+    "paid",
+    "shipped",
+    "in_transit",
+    "out_for_delivery",
+    "delivered",
+    "delayed",
+    "cancelled",
+    "refunded",
+)
+#: Why a message has no order facts: nothing to look up by, the order system knows no such
+#: order, the e-mail the customer gave is not the order's (or none was given where one must be),
+#: the order system failed or took longer than the budget, or it failed so often it is rested.
+FactsProblem = Literal[
+    "no_reference",
+    "not_found",
+    "email_mismatch",
+    "email_needed",
+    "unreachable",
+    "timeout",
+    "circuit_open",
+]
 
 #: The intent of messages a person must take over; low confidence falls back to it.
 HANDOFF_INTENT = "other"
@@ -161,6 +204,72 @@ class CustomerProfile:
     greeted: bool = False
     #: Earlier customer messages of the same conversation, oldest first.
     earlier_messages: tuple[str, ...] = field(default=())
+    #: The customer's earlier messages in any conversation, newest first (a few weeks' worth).
+    contacts: tuple[PastContact, ...] = ()
+    #: The last e-mail address the customer gave in an earlier message.
+    known_email: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PastContact:
+    """An earlier message of the customer: when, and what it was about (None: not analysed)."""
+
+    at: datetime
+    intent: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class OrderItem:
+    name: str
+    quantity: int = 1
+
+
+@dataclass(frozen=True, slots=True)
+class Order:
+    """One order as the brand's order system describes it; ``eta`` is an ISO date in the brand's
+    time zone; ``email``, ``first_name`` and ``orders_count`` are the ordering customer's."""
+
+    number: str
+    status: OrderStatus
+    carrier: str | None = None
+    tracking_number: str | None = None
+    tracking_url: str | None = None
+    eta: str | None = None
+    items: tuple[OrderItem, ...] = ()
+    email: str | None = None
+    first_name: str | None = None
+    orders_count: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Facts:
+    """What the order system said for one message: ``order`` only when it may be described
+    (found, and the e-mail rule satisfied); ``problem`` says why there is none."""
+
+    source: str
+    found: bool
+    #: How long the lookup took: a measure, not a fact (two equal lookups are equal facts).
+    ms: float = field(compare=False)
+    order: Order | None = None
+    problem: FactsProblem | None = None
+    #: The order number or e-mail asked about ("48213"), for the card of a failed lookup.
+    asked: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class History:
+    """The customer's history in one line of the card: "3rd message this week · last: complaint,
+    2 days ago · 7 orders"."""
+
+    #: Messages this week, this one included (1: first this week).
+    messages_this_week: int = 1
+    first_contact: bool = True
+    last_intent: str | None = None
+    last_days_ago: int | None = None
+    orders_count: int | None = None
+    #: Days since a complaint that is still recent enough to refer back to.
+    open_complaint_days: int | None = None
+    vip: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,6 +300,12 @@ class Why:
     promotional: bool = False
     held_offer: HeldOffer | None = None
     urgent: bool = False
+    #: The order facts the draft states ("status", "eta"…), from ``order_facts``.
+    facts: tuple[str, ...] = ()
+    #: What the order system said for the message (None: no order system configured).
+    order_facts: Facts | None = None
+    #: The customer's history, for the card's history line.
+    history: History | None = None
     #: The sentence stored by a version of Réplique that kept the "why" as text.
     legacy_text: str | None = None
 

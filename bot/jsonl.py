@@ -15,13 +15,20 @@ import select
 from collections.abc import Iterator
 from typing import IO, Any, cast
 
-from bot.domain import Platform
+from bot.domain import Facts, Platform
 from bot.drafting.session import Drafted, DraftRequest, DraftSession
 from bot.i18n import t
 from bot.web import safe_json
 from bot.wording import why_line
 
-__all__ = ["MAX_BATCH", "drafted_to_json", "parse_line", "read_batches", "run_jsonl"]
+__all__ = [
+    "MAX_BATCH",
+    "drafted_to_json",
+    "facts_to_json",
+    "parse_line",
+    "read_batches",
+    "run_jsonl",
+]
 
 MAX_BATCH = 256
 #: Limits of one input line: a 10,000-character message fits many times over.
@@ -73,10 +80,30 @@ def parse_line(line: str) -> DraftRequest | LineError:
     )
 
 
+def facts_to_json(facts: Facts) -> dict[str, Any]:
+    """``{"source", "found", "ms", "order"}``, or ``"problem"`` when no order may be described
+    (docs/orders.md)."""
+    out: dict[str, Any] = {"source": facts.source, "found": facts.found, "ms": facts.ms}
+    if facts.order is not None:
+        order = facts.order
+        out["order"] = {
+            "number": order.number,
+            "status": order.status,
+            "carrier": order.carrier,
+            "tracking_number": order.tracking_number,
+            "tracking_url": order.tracking_url,
+            "eta": order.eta,
+            "items": [{"name": i.name, "quantity": i.quantity} for i in order.items],
+        }
+    if facts.problem is not None:
+        out["problem"] = facts.problem
+    return out
+
+
 def drafted_to_json(drafted: Drafted) -> dict[str, Any]:
     """The output object of `replique draft --json` for one message (docs/cli.md)."""
     analysis = drafted.analysis
-    return {
+    answer = {
         "language": analysis.language,
         "intent": {"name": analysis.intent.name, "confidence": analysis.intent.confidence},
         "sentiment": analysis.sentiment,
@@ -91,6 +118,9 @@ def drafted_to_json(drafted: Drafted) -> dict[str, Any]:
             for d in drafted.result.drafts
         ],
     }
+    if drafted.facts is not None:
+        answer["facts"] = facts_to_json(drafted.facts)
+    return answer
 
 
 def read_batches(stream: IO[str]) -> Iterator[list[str]]:

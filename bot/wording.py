@@ -18,24 +18,30 @@ Times are shown in the brand's time zone (``brand.timezone``), the one every pag
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from bot.domain import (
     Analysis,
     DraftStatus,
     Entity,
+    Facts,
     HandoffReason,
     HeldOffer,
+    History,
     Refusal,
     Why,
 )
-from bot.i18n import t
+from bot.i18n import language, t
 from bot.review.cards import Notice, NoticeKind, ReviewCard
 
 __all__ = [
     "clock_time",
+    "day_text",
+    "facts_line",
+    "facts_why",
     "handoff_text",
+    "history_line",
     "moment_text",
     "notice_text",
     "offer_text",
@@ -133,6 +139,9 @@ def why_line(why: Why) -> str:
     if why.uses:
         used = ", ".join(t(_DETAIL_WORDS[u]) if u in _DETAIL_WORDS else u for u in why.uses)
         parts.append(t("why.uses", details=used))
+    facts = facts_why(why)
+    if facts:
+        parts.append(facts)
     if why.formality:
         parts.append(why.formality)
     if why.promotional:
@@ -210,3 +219,123 @@ def notice_text(notice: Notice, zone: ZoneInfo) -> str:
     if kind is NoticeKind.DONE_FIX_INTENT:
         return t("desk.done_fix_intent", intent=notice.intent or "")
     return t(_NOTICES[kind])
+
+
+_ORDER_STATUS_WORDS = {
+    "placed": "orders.status_placed",
+    "paid": "orders.status_paid",
+    "shipped": "orders.status_shipped",
+    "in_transit": "orders.status_in_transit",
+    "out_for_delivery": "orders.status_out_for_delivery",
+    "delivered": "orders.status_delivered",
+    "delayed": "orders.status_delayed",
+    "cancelled": "orders.status_cancelled",
+    "refunded": "orders.status_refunded",
+}
+_PROBLEM_WORDS = {
+    "no_reference": "orders.problem_no_reference",
+    "not_found": "orders.problem_not_found",
+    "email_mismatch": "orders.problem_email_mismatch",
+    "email_needed": "orders.problem_email_needed",
+    "unreachable": "orders.problem_unreachable",
+    "timeout": "orders.problem_timeout",
+    "circuit_open": "orders.problem_circuit_open",
+}
+_FACT_WORDS = {
+    "status": "why.fact_status",
+    "carrier": "why.fact_carrier",
+    "tracking_number": "why.fact_tracking_number",
+    "tracking_url": "why.fact_tracking_url",
+    "eta": "why.fact_eta",
+    "items": "why.fact_items",
+}
+
+
+def day_text(iso: str) -> str:
+    """A day in the reader's language: "Thursday, December 10", "jeudi 10 décembre"."""
+    day = date.fromisoformat(iso)
+    return t(
+        "orders.day",
+        weekday=t("orders.weekdays").split()[day.weekday()],
+        month=t("orders.months").split()[day.month - 1],
+        day=day.day,
+    )
+
+
+def _problem_text(facts: Facts) -> str:
+    return t(_PROBLEM_WORDS[facts.problem]) if facts.problem else ""
+
+
+def facts_why(why: Why) -> str:
+    """What of the order a draft states ("order 48213 (csv): status, ETA"), or what it could not
+    use ("no order facts: order system unreachable"); empty when there is nothing to say."""
+    facts = why.order_facts
+    if facts is None:
+        return ""
+    if facts.order is not None and why.facts:
+        named = ", ".join(
+            t(_FACT_WORDS[name]) if name in _FACT_WORDS else name for name in why.facts
+        )
+        return t("why.facts", number=facts.order.number, source=facts.source, facts=named)
+    if facts.problem is not None and facts.problem != "no_reference":
+        return t("why.no_facts", problem=_problem_text(facts))
+    return ""
+
+
+def facts_line(facts: Facts | None) -> str | None:
+    """The card's order line: "Order 48213 · in transit · Postes Canada 7023… · ETA Thursday,
+    December 10 · 1 × Moulin Manuel Taïga", or what kept the facts away; None when there is
+    nothing to show."""
+    if facts is None or facts.problem == "no_reference":
+        return None
+    order = facts.order
+    if order is None:
+        return t("orders.card_problem", asked=facts.asked or "?", problem=_problem_text(facts))
+    parts = [t("orders.card_order", number=order.number), t(_ORDER_STATUS_WORDS[order.status])]
+    shipment = " ".join(p for p in (order.carrier, order.tracking_number) if p)
+    if shipment:
+        parts.append(shipment)
+    if order.eta:
+        parts.append(t("orders.card_eta", day=day_text(order.eta)))
+    if order.items:
+        parts.append(", ".join(f"{i.quantity} × {i.name}" for i in order.items))
+    return " · ".join(parts)
+
+
+def _ordinal(n: int) -> str:
+    if language() == "fr":
+        return "1er" if n == 1 else f"{n}e"
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def _ago(days: int) -> str:
+    if days <= 0:
+        return t("history.today")
+    if days == 1:
+        return t("history.yesterday")
+    return t("history.days_ago", days=days)
+
+
+def history_line(history: History | None) -> str | None:
+    """The card's history line: "3rd message this week · last: complaint, 2 days ago · 7
+    orders"; None when nothing is known."""
+    if history is None:
+        return None
+    parts = []
+    if history.vip:
+        parts.append(f"⭐ {history.vip}")
+    if history.first_contact:
+        parts.append(t("history.first_contact"))
+    else:
+        parts.append(t("history.this_week", nth=_ordinal(history.messages_this_week)))
+        if history.last_intent and history.last_days_ago is not None:
+            parts.append(
+                t("history.last", intent=history.last_intent, ago=_ago(history.last_days_ago))
+            )
+    if history.orders_count is not None:
+        count = history.orders_count
+        parts.append(t("history.one_order") if count == 1 else t("history.orders", count=count))
+    if history.open_complaint_days is not None:
+        parts.append(t("history.open_complaint", ago=_ago(history.open_complaint_days)))
+    return " · ".join(parts)

@@ -18,7 +18,7 @@ from bot.domain import ReviewAction
 from bot.drafting.escaping import escape_slack
 from bot.i18n import t
 from bot.review.cards import ReviewCard
-from bot.wording import status_line, summary_line, why_line
+from bot.wording import facts_line, history_line, status_line, summary_line, why_line
 
 __all__ = [
     "ACTION_IDS",
@@ -137,6 +137,19 @@ def _actions(card: ReviewCard) -> Block:
     }
 
 
+def _facts(card: ReviewCard) -> list[Block]:
+    """The order facts and the customer's history, one context line each, when known."""
+    lines = [
+        f"{icon} {line}"
+        for icon, line in (("🕘", history_line(card.history)), ("📦", facts_line(card.facts)))
+        if line
+    ]
+    return [
+        {"type": "context", "elements": [_plain(_cut(line, _SECTION_LIMIT), emoji=True)]}
+        for line in lines
+    ]
+
+
 def card_blocks(card: ReviewCard, zone: ZoneInfo) -> list[Block]:
     """The review card: who, what they wrote, the analysis, the draft, why, and the buttons.
 
@@ -148,6 +161,7 @@ def card_blocks(card: ReviewCard, zone: ZoneInfo) -> list[Block]:
     blocks.extend(_quote(card))
     summary = summary_line(card.analysis)
     blocks.append({"type": "context", "elements": [_plain(_cut(summary, _SECTION_LIMIT))]})
+    blocks.extend(_facts(card))
     blocks.append({"type": "divider"})
     shown = card.final_text if card.decided and card.final_text is not None else card.draft_text
     blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": _draft_heading(card)}})

@@ -17,7 +17,7 @@ from bot.domain import ReviewAction
 from bot.drafting.escaping import escape_telegram_html
 from bot.i18n import t
 from bot.review.cards import ReviewCard
-from bot.wording import status_line, summary_line, why_line
+from bot.wording import facts_line, history_line, status_line, summary_line, why_line
 
 __all__ = [
     "MAX_MESSAGE",
@@ -169,6 +169,9 @@ def _text(card: ReviewCard, budget: dict[str, int], zone: ZoneInfo) -> str:
     if quoted:
         lines.append(f"<blockquote>{esc(quoted)}</blockquote>")
     lines.append(f"📊 {esc(_clip(summary_line(card.analysis), budget['summary']))}")
+    for icon, line in (("🕘", history_line(card.history)), ("📦", facts_line(card.facts))):
+        if line:
+            lines.append(f"{icon} {esc(_clip(line, budget['summary']))}")
     lines.append("")
     if card.decided and card.final_text is not None:
         lines.append(f"<b>{esc(t('telegram.card_final'))}</b>")

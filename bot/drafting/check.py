@@ -9,11 +9,13 @@ first reply or not, tu or vous, each mood, offer allowed or not).
 from __future__ import annotations
 
 import itertools
+from dataclasses import replace
 from types import SimpleNamespace
 from typing import Any
 
 from bot.config import AppConfig
-from bot.domain import DEFAULT_INTENTS, SENTIMENTS
+from bot.domain import DEFAULT_INTENTS, ORDER_STATUSES, SENTIMENTS, Order, OrderItem
+from bot.drafting.facts import order_view
 from bot.drafting.templates import TemplateLibrary
 from bot.errors import TemplateProblem, Words
 
@@ -23,7 +25,7 @@ __all__ = ["check_templates", "sample_contexts"]
 def sample_contexts(config: AppConfig, language: str, intent: str) -> list[dict[str, Any]]:
     """Contexts covering what a real message can bring (rich and bare)."""
     brand = SimpleNamespace(name=config.brand.name, sign_off=config.brand.sign_off_for(language))
-    rich = {
+    rich: dict[str, Any] = {
         "order_number": "A-99812",
         "tracking_number": "1Z999AA10123456784",
         "email": "julie@example.com",
@@ -55,6 +57,8 @@ def sample_contexts(config: AppConfig, language: str, intent: str) -> list[dict[
         ),
     }
     bare = dict.fromkeys(rich)
+    rich["order"] = order_view(_SAMPLE_ORDER)
+    bare["order"] = None
     contexts = []
     for details, greet, formal, sentiment, offer, name in itertools.product(
         (rich, item, bare), (True, False), (True, False), SENTIMENTS, (True, False), ("Julie", "")
@@ -71,10 +75,42 @@ def sample_contexts(config: AppConfig, language: str, intent: str) -> list[dict[
                 "question": True,
                 "channel": "cli",
                 "offer": SimpleNamespace(code="MERCI10", discount="10 %") if offer else None,
+                "order_mismatch": False,
+                "order_not_found": False,
+                "open_complaint": None,
+                "vip": None,
                 **details,
             }
         )
+    # What an order system can answer: each status, with every fact or none; the e-mail to
+    # confirm, no such order; a complaint to refer back to.
+    base = contexts[0]
+    for status in ORDER_STATUSES:
+        for order in (_SAMPLE_ORDER, Order(number="1001", status=status)):
+            contexts.append({**base, "order": order_view(replace(order, status=status))})
+    for flags in (
+        {"order_mismatch": True},
+        {"order_not_found": True},
+        {"order_not_found": True, "order_number": None},
+        {"open_complaint": SimpleNamespace(days=0)},
+        {"open_complaint": SimpleNamespace(days=3), "vip": "VIP"},
+    ):
+        contexts.append({**base, **flags})
     return contexts
+
+
+_SAMPLE_ORDER = Order(
+    number="48213",
+    status="in_transit",
+    carrier="Postes Canada",
+    tracking_number="7023210039414604",
+    tracking_url="https://example.com/track/7023210039414604",
+    eta="2026-12-10",
+    items=(OrderItem("Moulin Manuel Taïga", 1), OrderItem("Mélange Boréal", 2)),
+    email="sophie@example.com",
+    first_name="Sophie",
+    orders_count=7,
+)
 
 
 def check_templates(config: AppConfig, library: TemplateLibrary | None = None) -> list[Words]:

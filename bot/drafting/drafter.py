@@ -16,8 +16,18 @@ from types import SimpleNamespace
 from typing import Any
 
 from bot.config import AppConfig, Product
-from bot.domain import HANDOFF_INTENT, Analysis, CustomerProfile, Draft, Platform, Why
+from bot.domain import (
+    HANDOFF_INTENT,
+    Analysis,
+    CustomerProfile,
+    Draft,
+    Facts,
+    History,
+    Platform,
+    Why,
+)
 from bot.drafting.details import as_written, item_detail, money_text, product_detail
+from bot.drafting.facts import OrderView, fact_context
 from bot.drafting.policies import OfferDecision, decide_offer
 from bot.drafting.templates import TemplateLibrary, TemplateVariant
 from bot.errors import TemplateProblem, Words
@@ -79,6 +89,8 @@ class Drafter:
         channel: Platform,
         offer: OfferDecision,
         language: str,
+        facts: Facts | None = None,
+        history: History | None = None,
     ) -> dict[str, Any]:
         """Every variable a template may use; absent details are None, never missing."""
 
@@ -120,6 +132,7 @@ class Drafter:
                 else None
             ),
             "channel": channel,
+            **fact_context(facts, history),
         }
 
     def _product(self, name: str | None, language: str) -> SimpleNamespace | None:
@@ -142,6 +155,8 @@ class Drafter:
         channel: Platform = "cli",
         now: datetime | None = None,
         limit: int | None = None,
+        facts: Facts | None = None,
+        history: History | None = None,
     ) -> DraftResult:
         now = now or datetime.now(UTC)
         limit = limit or self._config.policies.max_drafts
@@ -153,7 +168,15 @@ class Drafter:
             policies=self._config.policies,
             now=now,
         )
-        context = self.context(analysis, profile, channel=channel, offer=offer, language=language)
+        context = self.context(
+            analysis,
+            profile,
+            channel=channel,
+            offer=offer,
+            language=language,
+            facts=facts,
+            history=history,
+        )
         skipped: list[Words] = []
         drafts = self._render_intent(analysis.intent.name, language, context, limit, skipped)
         if not drafts and analysis.intent.name != HANDOFF_INTENT:
@@ -164,12 +187,14 @@ class Drafter:
                 text=text,
                 template=variant.name,
                 promotional=variant.promotional,
-                why=self._why(analysis, variant, offer, context),
+                why=self._why(
+                    analysis, variant, offer, context, facts=facts, history=history, facts_used=used
+                ),
                 rank=rank,
                 language=language,
                 offer_blocked=None if offer.allowed else offer.policy,
             )
-            for rank, (variant, text) in enumerate(drafts, start=1)
+            for rank, (variant, text, used) in enumerate(drafts, start=1)
         )
         blocked: Words | None = None
         if not ranked:
@@ -183,10 +208,11 @@ class Drafter:
         context: dict[str, Any],
         limit: int,
         skipped: list[Words],
-    ) -> list[tuple[TemplateVariant, str]]:
+    ) -> list[tuple[TemplateVariant, str, tuple[str, ...]]]:
+        """The rendered variants, each with the order facts its text states."""
         variants = self.library.variants(language, intent)
         fitting = [v for v in variants if context["sentiment"] in v.sentiments]
-        rendered: list[tuple[TemplateVariant, str]] = []
+        rendered: list[tuple[TemplateVariant, str, tuple[str, ...]]] = []
         for variant in fitting or variants:
             if len(rendered) >= limit:
                 break
@@ -198,10 +224,14 @@ class Drafter:
                     Words("drafter.needs", name=variant.name, missing=", ".join(missing))
                 )
                 continue
+            order = context.get("order")
+            view = order.fresh() if isinstance(order, OrderView) else None
             try:
-                rendered.append((variant, self.library.render(variant, context)))
+                text = self.library.render(variant, {**context, "order": view} if view else context)
             except TemplateProblem as exc:
                 skipped.append(exc.words)
+                continue
+            rendered.append((variant, text, view.used() if view else ()))
         return rendered
 
     @staticmethod
@@ -210,6 +240,10 @@ class Drafter:
         variant: TemplateVariant,
         offer: OfferDecision,
         context: dict[str, Any],
+        *,
+        facts: Facts | None = None,
+        history: History | None = None,
+        facts_used: tuple[str, ...] = (),
     ) -> Why:
         """What the reviewer needs to trust this draft: what was understood, which details it
         uses, what was held back (``bot/wording.py`` makes it one line)."""
@@ -228,4 +262,7 @@ class Drafter:
             promotional=variant.promotional,
             held_offer=None if variant.promotional else offer.held,
             urgent=analysis.is_urgent,
+            facts=facts_used,
+            order_facts=facts,
+            history=history,
         )

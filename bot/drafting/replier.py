@@ -24,9 +24,10 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from bot.config import AppConfig
-from bot.domain import Analysis, CustomerProfile, IntentScore, Platform
+from bot.domain import Analysis, CustomerProfile, Facts, History, IntentScore, Platform
 from bot.drafting.drafter import Drafter, DraftResult
 from bot.nlp.analyser import Analyser, AnalysisRequest
+from bot.orders import OrderLookup, customer_history, make_lookup, references
 
 __all__ = [
     "LANGUAGE_CERTAINTY",
@@ -82,6 +83,9 @@ class Reply:
     result: DraftResult
     profile: CustomerProfile
     changes: ProfileChanges = field(default_factory=ProfileChanges)
+    #: What the order system said (None: no order system configured).
+    facts: Facts | None = None
+    history: History | None = None
 
 
 class Replier:
@@ -93,10 +97,13 @@ class Replier:
         *,
         analyser: Analyser | None = None,
         drafter: Drafter | None = None,
+        orders: OrderLookup | None = None,
     ) -> None:
         self.config = config
         self.analyser = analyser or Analyser(config)
         self.drafter = drafter or Drafter(config)
+        #: The order system's lookup (docs/orders.md); None when ``orders:`` names none.
+        self.orders = orders if orders is not None else make_lookup(config)
         self._zone = ZoneInfo(config.brand.timezone)
 
     def reply(self, request: ReplyRequest, *, now: datetime | None = None) -> Reply:
@@ -147,10 +154,31 @@ class Replier:
         if analysis.intent.name == "opt_out" and not profile.opted_out:
             opted_out_at = now
             profile = replace(profile, opted_out=True)
-        result = self.drafter.draft(analysis, profile, channel=request.channel, now=now)
+        facts, history = self.facts_for(analysis, profile, now=request.received_at or now)
+        result = self.drafter.draft(
+            analysis, profile, channel=request.channel, now=now, facts=facts, history=history
+        )
         return Reply(
             analysis=analysis,
             result=result,
             profile=profile,
             changes=ProfileChanges(language=language, opted_out_at=opted_out_at),
+            facts=facts,
+            history=history,
         )
+
+    def facts_for(
+        self, analysis: Analysis, profile: CustomerProfile, *, now: datetime
+    ) -> tuple[Facts | None, History]:
+        """The order facts of the message (within the lookup's budget) and the customer's
+        history; a failing order system gives facts with a problem, never an error."""
+        facts = self.orders.facts(references(analysis, profile)) if self.orders else None
+        orders = self.config.orders
+        history = customer_history(
+            profile,
+            facts,
+            now=now,
+            complaint_days=orders.complaint_days,
+            vip_tiers=orders.vip_tiers,
+        )
+        return facts, history

@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 from bot.config import AppConfig
-from bot.domain import Analysis, CustomerProfile, Platform
+from bot.domain import Analysis, CustomerProfile, Facts, History, PastContact, Platform
 from bot.drafting.drafter import DraftResult
 from bot.drafting.replier import CustomerContext, Replier, Reply, ReplyRequest
 
@@ -41,6 +41,9 @@ class DraftRequest:
 class Drafted:
     analysis: Analysis
     result: DraftResult
+    #: What the order system said (None: no order system configured).
+    facts: Facts | None = None
+    history: History | None = None
 
 
 class DraftSession:
@@ -70,8 +73,8 @@ class DraftSession:
                 analysis = self.replier.analyse_many([reply_request], now=now)[0]
             reply = self.replier.draft(reply_request, analysis, now=now)
             if request.customer_id is not None:
-                self._remember(request.customer_id, request.text, reply)
-            out.append(Drafted(reply.analysis, reply.result))
+                self._remember(request.customer_id, request.text, reply, now=now)
+            out.append(Drafted(reply.analysis, reply.result, reply.facts, reply.history))
         return out
 
     def _reply_request(self, request: DraftRequest) -> ReplyRequest:
@@ -82,14 +85,19 @@ class DraftSession:
             language_hint=request.language_hint,
         )
 
-    def _remember(self, customer_id: str, text: str, reply: Reply) -> None:
+    def _remember(self, customer_id: str, text: str, reply: Reply, *, now: datetime) -> None:
         profile = reply.profile
+        email = reply.analysis.first("EMAIL")
         self._profiles[customer_id] = replace(
             profile,
             greeted=profile.greeted or bool(reply.result.drafts),
             language=reply.changes.language or profile.language,
             past_intents=(reply.analysis.intent.name, *profile.past_intents)[:_PAST_INTENTS],
             earlier_messages=(*profile.earlier_messages, text)[-_HISTORY:],
+            contacts=(PastContact(now, reply.analysis.intent.name), *profile.contacts)[
+                :_PAST_INTENTS
+            ],
+            known_email=(email.value or email.text) if email else profile.known_email,
         )
         self._profiles.move_to_end(customer_id)
         while len(self._profiles) > MAX_REMEMBERED_CUSTOMERS:

@@ -17,7 +17,17 @@ import enum
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from bot.domain import Analysis, DraftStatus, Entity, Platform, Refusal, ReviewAction, Why
+from bot.domain import (
+    Analysis,
+    DraftStatus,
+    Entity,
+    Facts,
+    History,
+    Platform,
+    Refusal,
+    ReviewAction,
+    Why,
+)
 
 __all__ = [
     "REACTIONS",
@@ -122,6 +132,16 @@ class ReviewCard:
     @property
     def entities(self) -> tuple[Entity, ...]:
         return self.analysis.entities
+
+    @property
+    def facts(self) -> Facts | None:
+        """What the order system said for the message (kept with the draft's "why")."""
+        return self.why.order_facts
+
+    @property
+    def history(self) -> History | None:
+        """The customer's history when the message was drafted for."""
+        return self.why.history
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,14 +13,21 @@ from typing import Any, cast
 
 from bot.domain import (
     HANDOFF_INTENT,
+    ORDER_STATUSES,
     Analysis,
     Entity,
+    Facts,
+    FactsProblem,
     Formality,
     HandoffCode,
     HandoffReason,
     HeldOffer,
+    History,
     IntentScore,
     Language,
+    Order,
+    OrderItem,
+    OrderStatus,
     Sentiment,
     Why,
 )
@@ -118,5 +125,76 @@ def why_from_json(payload: dict[str, Any] | None, *, legacy_text: str = "") -> W
         if isinstance(held, dict) and held.get("policy")
         else None,
         urgent=bool(payload.get("urgent")),
+        facts=tuple(str(f) for f in payload.get("facts") or ()),
+        order_facts=_facts(payload.get("order_facts")),
+        history=_history(payload.get("history")),
         legacy_text=payload.get("legacy_text"),
+    )
+
+
+_PROBLEMS = (
+    "no_reference",
+    "not_found",
+    "email_mismatch",
+    "email_needed",
+    "unreachable",
+    "timeout",
+    "circuit_open",
+)
+
+
+def _int(value: Any) -> int | None:
+    return int(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+
+
+def _text(value: Any) -> str | None:
+    return str(value) if value is not None else None
+
+
+def _order(value: Any) -> Order | None:
+    if not isinstance(value, dict) or value.get("status") not in ORDER_STATUSES:
+        return None
+    return Order(
+        number=str(value.get("number") or ""),
+        status=cast(OrderStatus, value["status"]),
+        carrier=_text(value.get("carrier")),
+        tracking_number=_text(value.get("tracking_number")),
+        tracking_url=_text(value.get("tracking_url")),
+        eta=_text(value.get("eta")),
+        items=tuple(
+            OrderItem(str(i.get("name")), _int(i.get("quantity")) or 1)
+            for i in value.get("items") or ()
+            if isinstance(i, dict)
+        ),
+        email=_text(value.get("email")),
+        first_name=_text(value.get("first_name")),
+        orders_count=_int(value.get("orders_count")),
+    )
+
+
+def _facts(value: Any) -> Facts | None:
+    if not isinstance(value, dict):
+        return None
+    problem = value.get("problem")
+    return Facts(
+        source=str(value.get("source") or ""),
+        found=bool(value.get("found")),
+        ms=float(value.get("ms") or 0.0),
+        order=_order(value.get("order")),
+        problem=cast(FactsProblem, problem) if problem in _PROBLEMS else None,
+        asked=_text(value.get("asked")),
+    )
+
+
+def _history(value: Any) -> History | None:
+    if not isinstance(value, dict):
+        return None
+    return History(
+        messages_this_week=_int(value.get("messages_this_week")) or 1,
+        first_contact=bool(value.get("first_contact", True)),
+        last_intent=_text(value.get("last_intent")),
+        last_days_ago=_int(value.get("last_days_ago")),
+        orders_count=_int(value.get("orders_count")),
+        open_complaint_days=_int(value.get("open_complaint_days")),
+        vip=_text(value.get("vip")),
     )

@@ -12,7 +12,7 @@ from typing import cast
 from sqlalchemy import case, exists, func, select, update
 from sqlalchemy.orm import Session
 
-from bot.domain import Analysis, CustomerProfile, InboundMessage, Platform
+from bot.domain import Analysis, CustomerProfile, InboundMessage, PastContact, Platform
 from bot.store.base import StoreBase
 from bot.store.codec import analysis_to_json
 from bot.store.models import (
@@ -253,6 +253,7 @@ def profile_in(
             .limit(history)
         ).scalars()
         earlier = tuple(reversed(list(newest_first)))
+    contacts, known_email = _contacts_in(session, customer_pk=customer_pk)
     return CustomerProfile(
         customer_id=customer.platform_user_id,
         name=customer.display_name,
@@ -262,7 +263,39 @@ def profile_in(
         past_intents=tuple(intents),
         greeted=greeted,
         earlier_messages=earlier,
+        contacts=contacts,
+        known_email=known_email,
     )
+
+
+#: Earlier messages read for the customer's history line and a known e-mail.
+_CONTACTS = 20
+
+
+def _contacts_in(
+    session: Session, *, customer_pk: int
+) -> tuple[tuple[PastContact, ...], str | None]:
+    """The customer's earlier messages in every conversation (newest first, the newest message,
+    being answered, left out) with their intents, and the last e-mail they gave."""
+    rows = session.execute(
+        select(MessageRow.received_at, AnalysisRow.intent, AnalysisRow.payload)
+        .join(ConversationRow, MessageRow.conversation_id == ConversationRow.id)
+        .outerjoin(AnalysisRow, AnalysisRow.message_id == MessageRow.id)
+        .where(ConversationRow.customer_id == customer_pk, MessageRow.direction == INBOUND)
+        .order_by(MessageRow.received_at.desc(), MessageRow.id.desc())
+        .offset(1)
+        .limit(_CONTACTS)
+    ).all()
+    contacts = tuple(PastContact(at, intent) for at, intent, _ in rows)
+    email = None
+    for _, _, payload in rows:
+        for entity in (payload or {}).get("entities") or ():
+            if isinstance(entity, dict) and entity.get("label") == "EMAIL":
+                email = str(entity.get("value") or entity.get("text"))
+                break
+        if email:
+            break
+    return contacts, email
 
 
 def save_analysis_in(session: Session, *, message_pk: int, analysis: Analysis) -> None:

@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 
 from bot.domain import InboundMessage, ReviewAction
 from bot.review.cards import ReviewCard, ReviewerAction
-from bot.wording import status_line, summary_line, why_line
+from bot.wording import facts_line, history_line, status_line, summary_line, why_line
 
 __all__ = [
     "LOOKS",
@@ -191,6 +191,8 @@ def card_to_json(card: ReviewCard, zone: ZoneInfo) -> dict[str, Any]:
         "sentiment": card.sentiment,
         "entities": [{"label": e.label, "text": e.text} for e in card.entities],
         "summary": summary_line(card.analysis),
+        "facts": facts_line(card.facts),
+        "history": history_line(card.history),
         "draft_text": card.draft_text,
         "why": why_line(card.why),
         "template": card.template,

@@ -45,7 +45,9 @@ def test_draft_json_follows_the_spec_and_survives_a_broken_line() -> None:
     out = [json.loads(line) for line in result.stdout.splitlines()]
     assert len(out) == 5
     complaint, broken, thanks, no_text, stop = out
-    assert set(complaint) == {"language", "intent", "sentiment", "entities", "drafts"}
+    # The demo brand has an order system (its sample orders.csv): answers carry its facts.
+    assert set(complaint) == {"language", "intent", "sentiment", "entities", "drafts", "facts"}
+    assert set(complaint["facts"]) >= {"source", "found", "ms"}
     assert complaint["language"] == "fr"
     assert complaint["intent"]["name"] == "complaint"
     assert isinstance(complaint["intent"]["confidence"], float)

@@ -121,8 +121,9 @@ class Deployment:
     async def replies_for(self, n: int) -> Counter[str]:
         try:
             await wait_until(lambda: len(self.replies()) >= n, timeout=TIMEOUT, what="replies")
-        except AssertionError:
-            raise AssertionError(f"{len(self.replies())} replies of {n}\n{self.diagnosis()}")
+        except AssertionError as timed_out:
+            message = f"{len(self.replies())} replies of {n}\n{self.diagnosis()}"
+            raise AssertionError(message) from timed_out
         await asyncio.sleep(2)  # time for a second send, were there one
         return self.replies()
 

@@ -185,7 +185,9 @@ def test_check_succeeds_in_french() -> None:
         env={**os.environ, "REPLIQUE_LANG": "fr"},
     )
     assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith("Tout est en ordre : configuration, catalogue")
+    # The demo brand's order system is named first, then the verdict.
+    assert result.stdout.startswith("Commandes : csv répond (")
+    assert "\nTout est en ordre : configuration, catalogue" in result.stdout
     assert "Café Boréal" in result.stdout
 
 

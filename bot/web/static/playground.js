@@ -253,6 +253,8 @@
       el("header", { className: "card-head" }, [title, el("span", { className: "badge status-" + card.status, text: card.status })]),
       quote,
       el("p", { className: "summary", text: card.summary }),
+      card.history ? el("p", { className: "history", text: "🕘 " + card.history }) : null,
+      card.facts ? el("p", { className: "facts", text: "📦 " + card.facts }) : null,
       card.entities.length ? entities : null,
       draft,
       why,
