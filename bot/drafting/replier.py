@@ -147,7 +147,9 @@ class Replier:
         if analysis.intent.name == "opt_out" and not profile.opted_out:
             opted_out_at = now
             profile = replace(profile, opted_out=True)
-        result = self.drafter.draft(analysis, profile, channel=request.channel, now=now)
+        result = self.drafter.draft(
+            analysis, profile, channel=request.channel, now=now, message_text=request.text
+        )
         return Reply(
             analysis=analysis,
             result=result,
