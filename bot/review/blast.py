@@ -130,7 +130,9 @@ def with_blast(
 
 
 def noted(why: Why, found: BlastCount) -> Why:
-    """``why`` with the count ``found``."""
+    """``why`` with the count ``found`` (unchanged when nobody else got this text)."""
+    if not found.customers:
+        return replace(why, blast=0, blast_hours=0.0, blast_over_cap=False)
     return replace(
         why, blast=found.customers, blast_hours=found.hours, blast_over_cap=found.over_cap
     )
