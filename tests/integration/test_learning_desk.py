@@ -8,12 +8,15 @@ a reviewer's click, ``channel.sent`` what customers received.
 
 from __future__ import annotations
 
+import json
 import shutil
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
+from bot import cli
 from bot.config import AppConfig, Reviewers
 from bot.domain import DraftStatus, InboundMessage, ReviewAction
 from bot.drafting.check import check_templates, sample_contexts
@@ -173,9 +176,10 @@ async def test_the_same_text_to_more_customers_than_the_cap_needs_a_second_confi
     assert held.notice.kind is NoticeKind.CONFIRM_BLAST
     assert "3 other customers" in notice_text(held.notice, ZONE)
     assert desk.store.get_draft(blasted.draft_id).status is DraftStatus.PENDING  # type: ignore[union-attr]
-    shown = await desk.card_for_draft(blasted.draft_id)
-    assert shown is not None
-    assert version(shown, template).why.blast_over_cap
+    # The card now says so, and asks for the confirmation.
+    now_shown = await desk.card_for_draft(blasted.draft_id)
+    assert now_shown is not None
+    assert version(now_shown, template).why.blast_over_cap
     confirmed = await desk.act(click(ReviewAction.SEND, blasted.draft_id, confirmed=True))
     assert confirmed.applied
     await wait_until(lambda: len(channel.sent) == 4)
@@ -224,7 +228,10 @@ async def test_an_earlier_approved_reply_comes_back_about_the_new_customer(
 
 
 async def test_frequent_edits_become_a_variant_that_passes_the_check(
-    rig: tuple[ReviewDesk, MemorySurface, MemoryChannel], tmp_path: Path
+    rig: tuple[ReviewDesk, MemorySurface, MemoryChannel],
+    tmp_path: Path,
+    store_url: str,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     desk, surface, _ = rig
     added = " You can also follow it on our tracking page."
@@ -273,3 +280,16 @@ async def test_frequent_edits_become_a_variant_that_passes_the_check(
     assert "Julie" in text
     assert "A-99812" in text
     assert added.strip() in text
+
+    # The command writes the same file next to its template, checked, for a person to commit.
+    path.unlink()
+    (tmp_path / "replique.yml").write_text("templates: templates\n", encoding="utf-8")
+    monkeypatch.setenv("DATABASE_URL", store_url)
+    monkeypatch.setenv("REPLIQUE_CONFIG", str(tmp_path / "replique.yml"))
+    ran = CliRunner().invoke(cli.app, ["templates", "suggest", "--json"])
+    assert ran.exit_code == 0, ran.output
+    answer = json.loads(ran.stdout)
+    assert answer == {"written": str(path), "template": "en/order_status/with_number", "edits": 3}
+    assert path.read_text(encoding="utf-8") == source
+    not_yet = CliRunner().invoke(cli.app, ["templates", "suggest", "--min", "4"])
+    assert not_yet.exit_code == 3
