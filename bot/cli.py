@@ -21,7 +21,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from bot import cli_privacy
+from bot import cli_privacy, cli_templates
 from bot.config import RESOURCES, load_config
 from bot.domain import Platform
 from bot.errors import RepliqueError
@@ -428,6 +428,8 @@ def migrate(
 app.command("export")(friendly(cli_privacy.export))
 app.command("forget")(friendly(cli_privacy.forget))
 app.command("audit")(friendly(cli_privacy.audit))
+# Suggestions learned from reviewers' edits: bot/cli_templates.py.
+app.add_typer(cli_templates.app, name="templates")
 
 
 def main() -> None:

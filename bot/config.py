@@ -168,6 +168,20 @@ class ReviewConfig(_Strict):
     #: A stored message or reviewer action a process took is its own for this long; if the
     #: process dies, another takes the work over once it runs out.
     work_lease_seconds: float = Field(default=60.0, ge=2)
+    #: Variants are ranked by what reviewers did with them (docs/learning.md); the figures are
+    #: read from the store again after this many seconds.
+    ranking_refresh_seconds: float = Field(default=60.0, ge=0)
+    #: Seed of the ranking's random draws: the same history and seed give the same order.
+    ranking_seed: int = 0
+    #: Offer the closest reply approved before (same intent and language) as one more version.
+    earlier_replies: bool = True
+    #: The anti-blast guard: a draft near-identical to what went to more than ``blast_cap``
+    #: other customers in the last ``blast_window_hours`` needs a second confirmation (0: off).
+    blast_window_hours: float = Field(default=24.0, gt=0)
+    blast_cap: int = Field(default=20, ge=0)
+    #: How alike two texts must be to count as the same text (estimated Jaccard similarity of
+    #: their word shingles, 0 to 1).
+    blast_similarity: float = Field(default=0.8, gt=0, le=1)
 
 
 class SlackConfig(_Strict):

@@ -40,6 +40,7 @@ __all__ = [
     "Refusal",
     "ReviewAction",
     "Sentiment",
+    "TrackRecord",
     "Why",
 ]
 
@@ -284,6 +285,20 @@ class HeldOffer:
 
 
 @dataclass(frozen=True, slots=True)
+class TrackRecord:
+    """What reviewers did with one template's drafts for one intent: sent as they were, edited
+    before sending, or discarded."""
+
+    sent: int = 0
+    edited: int = 0
+    discarded: int = 0
+
+    @property
+    def decided(self) -> int:
+        return self.sent + self.edited + self.discarded
+
+
+@dataclass(frozen=True, slots=True)
 class Why:
     """Why a draft says what it says, as values: what was understood, which of the customer's
     details it uses, what the policies held back. ``bot/wording.py`` turns it into the reviewer's
@@ -308,6 +323,23 @@ class Why:
     history: History | None = None
     #: The sentence stored by a version of Réplique that kept the "why" as text.
     legacy_text: str | None = None
+    #: What reviewers did with this template for this intent so far (``bot/drafting/ranking.py``):
+    #: sent as it was, out of ``decided`` decisions (sent, edited or discarded).
+    sent_as_is: int = 0
+    decided: int = 0
+    #: Ranked first while still new (few decisions): the ranking tries it now and then.
+    trial: bool = False
+    #: The draft is a reply approved before for a similar message (its day, ISO), adapted to
+    #: this customer.
+    earlier_on: str | None = None
+    #: Near-identical texts that went to this many other customers in the last
+    #: ``blast_hours`` hours; ``blast_over_cap`` when that is above ``review.blast_cap`` (a send
+    #: then needs a second confirmation).
+    blast: int = 0
+    blast_hours: float = 0.0
+    blast_over_cap: bool = False
+    #: How many facts about this customer the draft's text uses (name, order, product…).
+    personal: int = 0
 
 
 @dataclass(frozen=True, slots=True)

@@ -40,6 +40,7 @@ __all__ = [
     "day_text",
     "facts_line",
     "facts_why",
+    "guard_line",
     "handoff_text",
     "history_line",
     "moment_text",
@@ -150,6 +151,25 @@ def why_line(why: Why) -> str:
         parts.append(t("why.no_offer", reason=offer_text(why.held_offer)))
     if why.urgent:
         parts.append(t("analysis.urgent"))
+    if why.earlier_on is not None:
+        parts.append(t("why.earlier", date=why.earlier_on))
+    elif why.trial:
+        parts.append(t("why.trial"))
+    if why.decided:
+        parts.append(t("why.sent_as_is", sent=why.sent_as_is, decided=why.decided))
+    return " · ".join(parts)
+
+
+def guard_line(why: Why, *, pending: bool = True) -> str | None:
+    """How personal the draft is and, when it is so, how many customers already got this text:
+    "🎯 2 facts about this customer · ⚠️ this text went to 37 customers in 24 h"."""
+    if why.legacy_text is not None:
+        return None
+    parts = [t("card.personal", count=why.personal)]
+    if why.blast:
+        parts.append(t("card.blast", customers=why.blast, hours=why.blast_hours))
+        if why.blast_over_cap and pending:
+            parts.append(t("card.blast_confirm"))
     return " · ".join(parts)
 
 
@@ -216,6 +236,8 @@ def notice_text(notice: Notice, zone: ZoneInfo) -> str:
         )
     if kind is NoticeKind.DONE_VARIANT:
         return t("desk.done_variant", variant=notice.variant, variants=notice.variants)
+    if kind is NoticeKind.CONFIRM_BLAST:
+        return t("desk.confirm_blast", customers=notice.customers, hours=notice.hours)
     if kind is NoticeKind.DONE_FIX_INTENT:
         return t("desk.done_fix_intent", intent=notice.intent or "")
     return t(_NOTICES[kind])

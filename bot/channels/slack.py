@@ -47,6 +47,7 @@ from starlette.routing import BaseRoute, Route
 
 from bot.channels.slack_blocks import (
     ACTION_IDS,
+    CONFIRMED_SEND_ID,
     EDIT_CALLBACK_ID,
     INTENT_ACTION_ID,
     INTENT_BLOCK_PREFIX,
@@ -246,9 +247,15 @@ class SlackAdapter:
         )
 
     async def _on_button(self, ack: AsyncAck, body: dict[str, Any], action: dict[str, Any]) -> None:
-        kind = ACTION_IDS[str(action.get("action_id"))]
+        action_id = str(action.get("action_id"))
         draft_id = as_int(action.get("value"))
-        await self._store_then_apply(ack, body, kind, draft_id=draft_id)
+        await self._store_then_apply(
+            ack,
+            body,
+            ACTION_IDS[action_id],
+            draft_id=draft_id,
+            confirmed=action_id == CONFIRMED_SEND_ID,
+        )
 
     async def _on_intent(self, ack: AsyncAck, body: dict[str, Any], action: dict[str, Any]) -> None:
         selected = action.get("selected_option") or {}
@@ -321,6 +328,7 @@ class SlackAdapter:
         intent: str | None = None,
         edited_text: str | None = None,
         event_id: str | None = None,
+        confirmed: bool = False,
     ) -> None:
         """Store the action (a failure raises: Slack is then not acknowledged), acknowledge, and
         apply it in a task of its own; the person who acted is told the outcome privately."""
@@ -349,6 +357,7 @@ class SlackAdapter:
             card=card,
             edited_text=edited_text,
             intent=intent,
+            confirmed=confirmed,
         )
         recorded = await self._desk.record(action, event_id=event_id)
         if ack is not None:

@@ -18,10 +18,11 @@ from bot.domain import ReviewAction
 from bot.drafting.escaping import escape_slack
 from bot.i18n import t
 from bot.review.cards import ReviewCard
-from bot.wording import facts_line, history_line, status_line, summary_line, why_line
+from bot.wording import facts_line, guard_line, history_line, status_line, summary_line, why_line
 
 __all__ = [
     "ACTION_IDS",
+    "CONFIRMED_SEND_ID",
     "EDIT_CALLBACK_ID",
     "INTENT_ACTION_ID",
     "MODAL_BLOCK_ID",
@@ -40,7 +41,11 @@ ACTION_IDS: Final[dict[str, ReviewAction]] = {
     "replique_edit": ReviewAction.EDIT,
     "replique_variant": ReviewAction.VARIANT,
     "replique_discard": ReviewAction.DISCARD,
+    # The ✅ of a card above the anti-blast cap: Slack shows a confirmation dialog first, and
+    # sends this action only once the reviewer confirmed.
+    "replique_send_confirmed": ReviewAction.SEND,
 }
+CONFIRMED_SEND_ID: Final = "replique_send_confirmed"
 #: The intent picker; its block id carries the draft id, its options' values are intent names.
 INTENT_ACTION_ID: Final = "replique_intent"
 INTENT_BLOCK_PREFIX: Final = "replique_actions:"
@@ -104,11 +109,28 @@ def _draft_heading(card: ReviewCard) -> str:
     return t(key, variant=card.variant, variants=card.variants)
 
 
+def _send_button(card: ReviewCard) -> Block:
+    button: Block = {
+        "type": "button", "action_id": "replique_send", "value": str(card.draft_id),
+        "style": "primary", "text": _plain(t("slack.button_send"), emoji=True),
+    }  # fmt: skip
+    if card.needs_confirmation:
+        guard = guard_line(card.why) or ""
+        button["action_id"] = CONFIRMED_SEND_ID
+        button["confirm"] = {
+            "title": _plain(_cut(t("card.confirm_title"), 100)),
+            "text": _plain(_cut(guard, 300), emoji=True),
+            "confirm": _plain(_cut(t("card.confirm_send"), 30), emoji=True),
+            "deny": _plain(_cut(t("card.confirm_back"), 30), emoji=True),
+            "style": "danger",
+        }
+    return button
+
+
 def _actions(card: ReviewCard) -> Block:
     value = str(card.draft_id)
     buttons: list[Block] = [
-        {"type": "button", "action_id": "replique_send", "value": value, "style": "primary",
-         "text": _plain(t("slack.button_send"), emoji=True)},
+        _send_button(card),
         {"type": "button", "action_id": "replique_edit", "value": value,
          "text": _plain(t("slack.button_edit"), emoji=True)},
         {"type": "button", "action_id": "replique_variant", "value": value,
@@ -168,6 +190,11 @@ def card_blocks(card: ReviewCard, zone: ZoneInfo) -> list[Block]:
     blocks.append({"type": "section", "text": _plain(_cut(shown, _SECTION_LIMIT))})
     why = t("slack.card_why", why=why_line(card.why))
     blocks.append({"type": "context", "elements": [_plain(_cut(why, _SECTION_LIMIT))]})
+    guard = guard_line(card.why, pending=not card.decided)
+    if guard:
+        blocks.append(
+            {"type": "context", "elements": [_plain(_cut(guard, _SECTION_LIMIT), emoji=True)]}
+        )
     if card.decided:
         status = status_line(card, zone) or card.status.value
         blocks.append(

@@ -17,11 +17,12 @@ from bot.domain import ReviewAction
 from bot.drafting.escaping import escape_telegram_html
 from bot.i18n import t
 from bot.review.cards import ReviewCard
-from bot.wording import facts_line, history_line, status_line, summary_line, why_line
+from bot.wording import facts_line, guard_line, history_line, status_line, summary_line, why_line
 
 __all__ = [
     "MAX_MESSAGE",
     "Callback",
+    "confirm_keyboard",
     "decode_callback",
     "encode_callback",
     "intent_keyboard",
@@ -46,6 +47,10 @@ _CODES: dict[ReviewAction, str] = {
 _ACTIONS = {code: action for action, code in _CODES.items()}
 _MENU = "m"
 _BACK = "b"
+#: "k" asks for the anti-blast confirmation step; "c" is the confirmed send.
+_CONFIRM_STEP = "k"
+_CONFIRMED = "c"
+_NAVIGATION = {_MENU: "menu", _BACK: "back", _CONFIRM_STEP: "confirm"}
 
 _PLATFORMS = {"telegram": "Telegram", "slack": "Slack", "web": "Web", "cli": "CLI"}
 
@@ -61,8 +66,11 @@ class Callback:
     draft_id: int
     action: ReviewAction | None = None
     intent: str | None = None
-    #: "menu" (show the intents) or "back" (show the card's buttons again) when action is None.
+    #: "menu" (show the intents), "back" (show the card's buttons again) or "confirm" (show
+    #: the anti-blast confirmation) when action is None.
     navigation: str | None = None
+    #: A send confirmed on the anti-blast step.
+    confirmed: bool = False
 
 
 def encode_callback(
@@ -71,14 +79,18 @@ def encode_callback(
     action: ReviewAction | None = None,
     intent: str | None = None,
     navigation: str | None = None,
+    confirmed: bool = False,
 ) -> str | None:
     """``callback_data`` for a button; None when it would not fit in Telegram's 64 bytes."""
-    if action is not None:
+    if action is ReviewAction.SEND and confirmed:
+        data = f"{_CONFIRMED}:{draft_id}"
+    elif action is not None:
         data = f"{_CODES[action]}:{draft_id}"
         if action is ReviewAction.FIX_INTENT:
             data += f":{intent or ''}"
     else:
-        data = f"{_MENU if navigation == 'menu' else _BACK}:{draft_id}"
+        code = {name: code for code, name in _NAVIGATION.items()}.get(navigation or "", _BACK)
+        data = f"{code}:{draft_id}"
     return data if len(data.encode("utf-8")) <= _MAX_CALLBACK else None
 
 
@@ -91,10 +103,10 @@ def decode_callback(data: str | None) -> Callback | None:
     if not draft.isdigit():
         return None
     draft_id = int(draft)
-    if code == _MENU:
-        return Callback(draft_id=draft_id, navigation="menu")
-    if code == _BACK:
-        return Callback(draft_id=draft_id, navigation="back")
+    if code in _NAVIGATION:
+        return Callback(draft_id=draft_id, navigation=_NAVIGATION[code])
+    if code == _CONFIRMED:
+        return Callback(draft_id=draft_id, action=ReviewAction.SEND, confirmed=True)
     action = _ACTIONS.get(code)
     if action is None:
         return None
@@ -123,9 +135,15 @@ def card_keyboard(card: ReviewCard) -> InlineKeyboardMarkup | None:
     if card.decided:
         return None
     d = card.draft_id
+    # Above the anti-blast cap, ✅ opens a confirmation step instead of sending.
+    send = (
+        encode_callback(d, navigation="confirm")
+        if card.needs_confirmation
+        else encode_callback(d, action=ReviewAction.SEND)
+    )
     rows = [
         [
-            _button(t("telegram.button_send"), encode_callback(d, action=ReviewAction.SEND)),
+            _button(t("telegram.button_send"), send),
             _button(t("telegram.button_edit"), encode_callback(d, action=ReviewAction.EDIT)),
         ],
         [
@@ -136,6 +154,22 @@ def card_keyboard(card: ReviewCard) -> InlineKeyboardMarkup | None:
     if card.intent_choices:
         rows.append([_button(t("telegram.button_intent"), encode_callback(d, navigation="menu"))])
     return InlineKeyboardMarkup(rows)
+
+
+def confirm_keyboard(card: ReviewCard) -> InlineKeyboardMarkup:
+    """The anti-blast step: send anyway, or go back to the card's buttons."""
+    d = card.draft_id
+    return InlineKeyboardMarkup(
+        [
+            [
+                _button(
+                    t("card.confirm_send"),
+                    encode_callback(d, action=ReviewAction.SEND, confirmed=True),
+                )
+            ],
+            [_button(t("card.confirm_back"), encode_callback(d, navigation="back"))],
+        ]
+    )
 
 
 def intent_keyboard(card: ReviewCard) -> InlineKeyboardMarkup:
@@ -186,6 +220,9 @@ def _text(card: ReviewCard, budget: dict[str, int], zone: ZoneInfo) -> str:
     if why:
         lines.append("")
         lines.append(f"<i>{esc(_clip(why, budget['why']))}</i>")
+    guard = guard_line(card.why, pending=not card.decided)
+    if guard:
+        lines.append(esc(guard))
     status = status_line(card, zone)
     if card.decided and status:
         lines.append("")

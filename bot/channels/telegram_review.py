@@ -19,13 +19,20 @@ from telegram import (
     Bot,
     CallbackQuery,
     ForceReply,
+    InlineKeyboardMarkup,
     Message,
     MessageReactionUpdated,
     ReplyParameters,
 )
 
 from bot.channels.telegram_calls import quietly
-from bot.channels.telegram_cards import Callback, decode_callback, intent_keyboard, render_card
+from bot.channels.telegram_cards import (
+    Callback,
+    confirm_keyboard,
+    decode_callback,
+    intent_keyboard,
+    render_card,
+)
 from bot.channels.telegram_events import command_of, reaction_action, say
 from bot.domain import ReviewAction
 from bot.i18n import t
@@ -116,7 +123,7 @@ class TelegramReviewers:
             return
         if choice.navigation is not None:
             await quietly(query.answer())
-            await self._show_menu(ref, choice.draft_id, menu=choice.navigation == "menu")
+            await self._show_menu(ref, choice.draft_id, which=choice.navigation)
             return
         if choice.action is ReviewAction.EDIT:
             await quietly(query.answer())
@@ -148,13 +155,20 @@ class TelegramReviewers:
             card=card,
             edited_text=edited_text,
             intent=choice.intent if choice is not None else None,
+            confirmed=choice.confirmed if choice is not None else False,
         )
 
-    async def _show_menu(self, ref: CardRef, draft_id: int, *, menu: bool) -> None:
+    async def _show_menu(self, ref: CardRef, draft_id: int, *, which: str) -> None:
         card = await self._desk.card_for_draft(draft_id)
         if card is None or card.decided:
             return
-        keyboard = intent_keyboard(card) if menu else render_card(card, self._zone)[1]
+        keyboard: InlineKeyboardMarkup | None
+        if which == "menu":
+            keyboard = intent_keyboard(card)
+        elif which == "confirm":
+            keyboard = confirm_keyboard(card)
+        else:
+            keyboard = render_card(card, self._zone)[1]
         await quietly(
             self._bot.edit_message_reply_markup(
                 chat_id=int(ref.chat_id), message_id=int(ref.message_id), reply_markup=keyboard

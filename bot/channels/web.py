@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Any, Final
 from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, FileSystemLoader
+from markupsafe import Markup
 from sse_starlette import EventSourceResponse
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
@@ -46,12 +47,14 @@ from bot.domain import Platform
 from bot.i18n import Lang
 from bot.review.cards import CardRef, ReviewCard
 from bot.review.ports import Desk, ReplyAddress
+from bot.review.suggestions import group_edits
 from bot.web import i18n, safe_json
 from bot.web.access import WebAccess
 from bot.web.audit_table import AUDIT_ROWS, render_audit
 from bot.web.gate import Gate
 from bot.web.hub import EventHub, PageEvent
 from bot.web.insights_page import render_insights
+from bot.web.learning_panels import render_learning, zone_days
 from bot.web.payloads import (
     BadRequest,
     Look,
@@ -277,6 +280,9 @@ class WebAdapter:
             zone=self._config.brand.timezone,
         )
         body = render_insights(insights, lang=lang, days=days, zone=self._config.brand.timezone)
+        body += await asyncio.to_thread(
+            self._learning_panels, until - timedelta(days=days), until, lang
+        )
         entries = await asyncio.to_thread(self._store.audit_entries, limit=AUDIT_ROWS)
         body += render_audit(entries, lang=lang, zone=self._config.brand.timezone)
         return self._render(
@@ -285,6 +291,19 @@ class WebAdapter:
             body=body,
             days=days,
             insights_title=i18n.text("web.insights_title", lang),
+        )
+
+    def _learning_panels(self, since: datetime, until: datetime, lang: Lang) -> Markup:
+        """What the desk learned (bot/web/learning_panels.py), read in a worker thread."""
+        zone = self._config.brand.timezone
+        first, last = zone_days(since, until, zone)
+        return render_learning(
+            acceptance=self._store.weekly_acceptance(since=since, until=until, zone=zone),
+            blasts=self._store.blast_warnings(since=since, until=until, zone=zone),
+            groups=group_edits(self._store.template_edits(since=since)),
+            since=first,
+            until=last,
+            lang=lang,
         )
 
     async def _state(self, request: Request) -> Response:

@@ -10,7 +10,7 @@ even that fails, no draft is produced and the reasons say why (the message is ne
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from types import SimpleNamespace
 from typing import Any
@@ -27,12 +27,17 @@ from bot.domain import (
     Why,
 )
 from bot.drafting.details import as_written, item_detail, money_text, product_detail
+from bot.drafting.earlier import EarlierReplies, adapt, closest, personal_facts
 from bot.drafting.facts import OrderView, fact_context
 from bot.drafting.policies import OfferDecision, decide_offer
+from bot.drafting.ranking import NOTHING, Ranked, Ranking
 from bot.drafting.templates import TemplateLibrary, TemplateVariant
 from bot.errors import TemplateProblem, Words
 
-__all__ = ["DraftResult", "Drafter", "first_name"]
+__all__ = ["EARLIER", "DraftResult", "Drafter", "first_name"]
+
+#: The template name an earlier approved reply is stored under ("fr/order_status/earlier").
+EARLIER = "earlier"
 
 #: Details a draft can echo back, named in the "why" when the message gave them.
 _DETAILS = (
@@ -73,6 +78,16 @@ class Drafter:
         self._config = config
         self.library = library or TemplateLibrary(config.templates_dir)
         self._products = {p.name: p for p in config.catalog_data.products}
+        #: What reviewers did with each variant, when the drafter learns from a store.
+        self.ranking: Ranking | None = None
+        #: Earlier approved replies, offered as one more version when close enough.
+        self.earlier: EarlierReplies | None = None
+
+    def learn_from(self, *, ranking: Ranking | None, earlier: EarlierReplies | None) -> None:
+        """Rank variants by their track record and offer earlier replies (the review desk
+        does this with its store; ``replique draft`` has no history and does not)."""
+        self.ranking = ranking
+        self.earlier = earlier
 
     def reply_language(self, analysis: Analysis, profile: CustomerProfile) -> str:
         languages = self._config.brand.languages
@@ -157,6 +172,7 @@ class Drafter:
         limit: int | None = None,
         facts: Facts | None = None,
         history: History | None = None,
+        message_text: str = "",
     ) -> DraftResult:
         now = now or datetime.now(UTC)
         limit = limit or self._config.policies.max_drafts
@@ -182,20 +198,37 @@ class Drafter:
         if not drafts and analysis.intent.name != HANDOFF_INTENT:
             skipped.append(Words("drafter.fallback", intent=analysis.intent.name))
             drafts = self._render_intent(HANDOFF_INTENT, language, context, 1, skipped)
-        ranked = tuple(
+        made = [
             Draft(
                 text=text,
-                template=variant.name,
-                promotional=variant.promotional,
-                why=self._why(
-                    analysis, variant, offer, context, facts=facts, history=history, facts_used=used
+                template=placed.variant.name,
+                promotional=placed.variant.promotional,
+                why=replace(
+                    self._why(
+                        analysis,
+                        placed.variant,
+                        offer,
+                        context,
+                        facts=facts,
+                        history=history,
+                        facts_used=used,
+                    ),
+                    sent_as_is=placed.record.sent,
+                    decided=placed.record.decided,
+                    trial=placed.trial,
+                    personal=len(personal_facts(text, context)),
                 ),
                 rank=rank,
                 language=language,
                 offer_blocked=None if offer.allowed else offer.policy,
             )
-            for rank, (variant, text, used) in enumerate(drafts, start=1)
-        )
+            for rank, (placed, text, used) in enumerate(drafts, start=1)
+        ]
+        if made and message_text and self.earlier is not None:
+            again = self._earlier(analysis, profile, message_text, made, context, channel)
+            if again is not None:
+                made.append(replace(again, rank=len(made) + 1))
+        ranked = tuple(made)
         blocked: Words | None = None
         if not ranked:
             blocked = skipped[-1] if skipped else Words("drafter.no_template")
@@ -208,12 +241,18 @@ class Drafter:
         context: dict[str, Any],
         limit: int,
         skipped: list[Words],
-    ) -> list[tuple[TemplateVariant, str, tuple[str, ...]]]:
-        """The rendered variants, each with the order facts its text states."""
+    ) -> list[tuple[Ranked, str, tuple[str, ...]]]:
+        """The rendered variants in ranked order, each with the order facts its text states."""
         variants = self.library.variants(language, intent)
-        fitting = [v for v in variants if context["sentiment"] in v.sentiments]
-        rendered: list[tuple[TemplateVariant, str, tuple[str, ...]]] = []
-        for variant in fitting or variants:
+        fitting = [v for v in variants if context["sentiment"] in v.sentiments] or variants
+        candidates = (
+            self.ranking.order(intent, fitting)
+            if self.ranking is not None
+            else [Ranked(v, NOTHING) for v in fitting]
+        )
+        rendered: list[tuple[Ranked, str, tuple[str, ...]]] = []
+        for placed in candidates:
+            variant = placed.variant
             if len(rendered) >= limit:
                 break
             if variant.promotional and context["offer"] is None:
@@ -231,8 +270,63 @@ class Drafter:
             except TemplateProblem as exc:
                 skipped.append(exc.words)
                 continue
-            rendered.append((variant, text, view.used() if view else ()))
+            rendered.append((placed, text, view.used() if view else ()))
         return rendered
+
+    def _earlier(
+        self,
+        analysis: Analysis,
+        profile: CustomerProfile,
+        message_text: str,
+        made: list[Draft],
+        context: dict[str, Any],
+        channel: Platform,
+    ) -> Draft | None:
+        """The closest earlier approved reply, about this customer, unless it says nothing the
+        templates' drafts do not."""
+        if self.earlier is None or analysis.handoff:
+            return None
+        language = made[0].language
+        candidates = self.earlier.earlier_replies(language, analysis.intent.name)
+        shown = {d.text for d in made}
+        for reply in closest(message_text, candidates):
+            theirs = self.context(
+                reply.analysis,
+                CustomerProfile(customer_id="", name=reply.customer_name),
+                channel=channel,
+                offer=OfferDecision(allowed=False),
+                language=language,
+            )
+            text = adapt(reply, theirs=theirs, ours=context)
+            if text is None or text in shown:
+                continue
+            code = self._config.offers.code
+            promotional = bool(code) and code in text
+            if promotional and context["offer"] is None:
+                continue  # an offer the policies hold back for this customer
+            uses = personal_facts(text, context)
+            first = made[0].why
+            why = Why(
+                intent=first.intent,
+                confidence=first.confidence,
+                sentiment=first.sentiment,
+                model_intent=first.model_intent,
+                uses=uses,
+                formality=first.formality,
+                urgent=first.urgent,
+                promotional=promotional,
+                earlier_on=reply.decided_at.date().isoformat(),
+                personal=len(uses),
+            )
+            return Draft(
+                text=text,
+                template=f"{language}/{analysis.intent.name}/{EARLIER}",
+                promotional=promotional,
+                why=why,
+                language=language,
+                offer_blocked=made[0].offer_blocked,
+            )
+        return None
 
     @staticmethod
     def _why(

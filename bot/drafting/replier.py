@@ -156,7 +156,13 @@ class Replier:
             profile = replace(profile, opted_out=True)
         facts, history = self.facts_for(analysis, profile, now=request.received_at or now)
         result = self.drafter.draft(
-            analysis, profile, channel=request.channel, now=now, facts=facts, history=history
+            analysis,
+            profile,
+            channel=request.channel,
+            now=now,
+            facts=facts,
+            history=history,
+            message_text=request.text,
         )
         return Reply(
             analysis=analysis,

@@ -114,6 +114,12 @@ class ReviewCard:
         return self.status is not DraftStatus.PENDING
 
     @property
+    def needs_confirmation(self) -> bool:
+        """A pending card whose draft went to more customers than ``review.blast_cap``: ✅
+        needs a second confirmation."""
+        return not self.decided and self.why.blast_over_cap
+
+    @property
     def language(self) -> str:
         return self.analysis.language
 
@@ -161,6 +167,8 @@ class ReviewerAction:
     card: CardRef | None = None
     edited_text: str | None = None
     intent: str | None = None
+    #: The reviewer confirmed a send the anti-blast guard asked about (a second click).
+    confirmed: bool = False
 
 
 class NoticeKind(enum.StrEnum):
@@ -177,6 +185,8 @@ class NoticeKind(enum.StrEnum):
     DONE_DISCARD = "done_discard"
     DONE_VARIANT = "done_variant"
     DONE_FIX_INTENT = "done_fix_intent"
+    #: Not sent: the text went to more customers than the cap; confirm to send it anyway.
+    CONFIRM_BLAST = "confirm_blast"
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,6 +202,9 @@ class Notice:
     choices: tuple[str, ...] = ()
     variant: int = 0
     variants: int = 0
+    #: CONFIRM_BLAST: how many other customers got this text, within how many hours.
+    customers: int = 0
+    hours: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,6 +15,7 @@ from functools import partial
 
 from bot import metrics
 from bot.domain import DraftStatus, Refusal, ReviewAction
+from bot.review.blast import BlastGuard, hold_send
 from bot.review.board import Board
 from bot.review.cards import (
     ActionOutcome,
@@ -50,6 +51,7 @@ class Decisions:
         drafting: RunSync,
         intent_choices: Callable[[], tuple[str, ...]],
         reply_queued: Callable[[], None],
+        guard: BlastGuard | None = None,
     ) -> None:
         self._store = store
         self._board = board
@@ -58,6 +60,7 @@ class Decisions:
         self._drafting = drafting
         self._intent_choices = intent_choices
         self._reply_queued = reply_queued
+        self._guard = guard
 
     async def apply(self, action: ReviewerAction) -> ActionOutcome:
         """Apply ``action`` (from a reviewer) once."""
@@ -114,6 +117,16 @@ class Decisions:
     ) -> ActionOutcome:
         if action.action is ReviewAction.EDIT and not (action.edited_text or "").strip():
             return ActionOutcome(applied=False, notice=Notice(NoticeKind.EDIT_NEEDS_TEXT))
+        if action.action is ReviewAction.SEND and self._guard is not None and not action.confirmed:
+            # The anti-blast guard (bot/review/blast.py): above the cap, a second confirmation.
+            held = await self._deciding(partial(hold_send, self._store, self._guard, draft_id))
+            if held is not None:
+                card = await self._board.card(view.card_id)
+                refs = await self._board.refresh(view.card_id, card=card)
+                notice = Notice(
+                    NoticeKind.CONFIRM_BLAST, customers=held.customers, hours=held.hours
+                )
+                return ActionOutcome(applied=False, notice=notice, card=card, refs=refs)
         result = await self._deciding(
             partial(
                 self._store.decide,

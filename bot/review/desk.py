@@ -48,6 +48,7 @@ from bot.review.cards import (
 from bot.review.decisions import Decisions
 from bot.review.drafts import DraftMaker
 from bot.review.lanes import ActionLane, InboundLane
+from bot.review.learning import Learning
 from bot.review.outbox import OutboxSender
 from bot.review.payloads import action_to_json, message_to_json
 from bot.review.ports import ReviewSurface
@@ -97,7 +98,10 @@ class ReviewDesk:
             intent_choices=lambda: self.intent_choices,
             zone=ZoneInfo(config.brand.timezone),
         )
-        drafts = DraftMaker(store=store, replier=replier)
+        # The drafter learns from this desk's store: ranking, earlier replies, the blast guard.
+        self.learning = Learning.of(config, store)
+        replier.drafter.learn_from(ranking=self.learning.ranking, earlier=self.learning.earlier)
+        drafts = DraftMaker(store=store, replier=replier, guard=self.learning.guard)
         self._decisions = Decisions(
             store=store,
             board=self.board,
@@ -106,6 +110,7 @@ class ReviewDesk:
             drafting=self._drafting,
             intent_choices=lambda: self.intent_choices,
             reply_queued=self.outbox.wake,
+            guard=self.learning.guard,
         )
         self.inbound = InboundLane(
             store=store,

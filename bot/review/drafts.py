@@ -12,8 +12,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from bot.domain import InboundMessage
+from bot.domain import Draft, InboundMessage
 from bot.drafting.replier import CustomerContext, Replier, ReplyRequest
+from bot.review.blast import BlastGuard, with_blast
 from bot.store import Drafting, Intake, SavedDrafting, Store
 
 __all__ = ["DraftMaker", "Drafted"]
@@ -33,9 +34,10 @@ class Drafted:
 class DraftMaker:
     """Stores messages and the drafts the ``Replier`` makes for them."""
 
-    def __init__(self, *, store: Store, replier: Replier) -> None:
+    def __init__(self, *, store: Store, replier: Replier, guard: BlastGuard | None = None) -> None:
         self._store = store
         self._replier = replier
+        self._guard = guard
 
     def draft_batch(
         self, messages: Sequence[InboundMessage], *, store_only: Sequence[bool] = ()
@@ -60,7 +62,7 @@ class DraftMaker:
                 Drafting(
                     intakes[i].recorded,
                     analysis=reply.analysis,
-                    drafts=reply.result.drafts,
+                    drafts=self._counted(reply.result.drafts, intakes[i].recorded.customer_pk),
                     language=reply.changes.language,
                     opted_out_at=reply.changes.opted_out_at,
                 )
@@ -82,10 +84,16 @@ class DraftMaker:
         return self._store.save_drafting(
             intake.recorded,
             analysis=reply.analysis,
-            drafts=reply.result.drafts,
+            drafts=self._counted(reply.result.drafts, intake.recorded.customer_pk),
             language=reply.changes.language,
             opted_out_at=reply.changes.opted_out_at,
         )
+
+    def _counted(self, drafts: tuple[Draft, ...], customer_pk: int) -> tuple[Draft, ...]:
+        """The drafts with how many other customers already got each text (the guard's)."""
+        if self._guard is None:
+            return drafts
+        return with_blast(drafts, self._guard, customer_pk=customer_pk)
 
     @staticmethod
     def _request(

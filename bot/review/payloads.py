@@ -66,6 +66,7 @@ def action_to_json(action: ReviewerAction) -> dict[str, Any]:
         else {"desk": card.desk, "chat_id": card.chat_id, "message_id": card.message_id},
         "edited_text": action.edited_text,
         "intent": action.intent,
+        "confirmed": action.confirmed,
     }
 
 
@@ -87,4 +88,5 @@ def action_from_json(data: dict[str, Any]) -> ReviewerAction:
         ),
         edited_text=data.get("edited_text"),
         intent=data.get("intent"),
+        confirmed=bool(data.get("confirmed")),
     )

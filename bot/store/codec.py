@@ -129,6 +129,14 @@ def why_from_json(payload: dict[str, Any] | None, *, legacy_text: str = "") -> W
         order_facts=_facts(payload.get("order_facts")),
         history=_history(payload.get("history")),
         legacy_text=payload.get("legacy_text"),
+        sent_as_is=int(payload.get("sent_as_is") or 0),
+        decided=int(payload.get("decided") or 0),
+        trial=bool(payload.get("trial")),
+        earlier_on=payload.get("earlier_on"),
+        blast=int(payload.get("blast") or 0),
+        blast_hours=float(payload.get("blast_hours") or 0.0),
+        blast_over_cap=bool(payload.get("blast_over_cap")),
+        personal=int(payload.get("personal") or 0),
     )
 
 

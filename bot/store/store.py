@@ -16,6 +16,7 @@ from bot.store.drafting import DraftingStore
 from bot.store.insights import InsightsStore
 from bot.store.intake import IntakeStore
 from bot.store.leadership import LeadershipStore
+from bot.store.learning import LearningStore
 from bot.store.privacy import PrivacyStore
 from bot.store.review import ReviewStore
 from bot.store.work import WorkStore
@@ -29,6 +30,7 @@ class Store(
     DeliveryStore,
     DraftingStore,
     InsightsStore,
+    LearningStore,
     WorkStore,
     LeadershipStore,
     PrivacyStore,

@@ -18,8 +18,9 @@ from typing import Any, Final, Literal
 from zoneinfo import ZoneInfo
 
 from bot.domain import InboundMessage, ReviewAction
+from bot.i18n import t
 from bot.review.cards import ReviewCard, ReviewerAction
-from bot.wording import facts_line, history_line, status_line, summary_line, why_line
+from bot.wording import facts_line, guard_line, history_line, status_line, summary_line, why_line
 
 __all__ = [
     "LOOKS",
@@ -160,6 +161,9 @@ def action_from_json(
         if not isinstance(picked, str) or not _INTENT.fullmatch(picked):
             raise BadRequest("bad_request", "fix_intent needs an intent name")
         intent = picked
+    confirmed = payload.get("confirmed", False)
+    if not isinstance(confirmed, bool):
+        raise BadRequest("bad_request", "confirmed must be true or false")
     return ReviewerAction(
         action=action,
         platform="web",
@@ -168,6 +172,7 @@ def action_from_json(
         draft_id=draft_id,
         edited_text=edited_text,
         intent=intent,
+        confirmed=confirmed,
     )
 
 
@@ -195,6 +200,11 @@ def card_to_json(card: ReviewCard, zone: ZoneInfo) -> dict[str, Any]:
         "history": history_line(card.history),
         "draft_text": card.draft_text,
         "why": why_line(card.why),
+        "guard": guard_line(card.why, pending=not card.decided),
+        "needs_confirmation": card.needs_confirmation,
+        "confirm_text": f"{t('card.confirm_title')}\n{guard_line(card.why) or ''}"
+        if card.needs_confirmation
+        else None,
         "template": card.template,
         "promotional": card.promotional,
         "variant": card.variant,

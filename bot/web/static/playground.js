@@ -258,6 +258,7 @@
       card.entities.length ? entities : null,
       draft,
       why,
+      card.guard ? el("p", { className: "guard" + (card.needs_confirmation ? " over-cap" : ""), text: card.guard }) : null,
     ];
     const item = el("li", {
       className: "card" + (card.decided ? " decided" : ""),
@@ -278,7 +279,14 @@
       const edit = button("edit", S.btn_edit);
       const variant = button("variant", S.btn_variant);
       const discard = button("discard", S.btn_discard);
-      send.addEventListener("click", () => act(card, { action: "send" }, item));
+      send.addEventListener("click", () => {
+        // Above the anti-blast cap the desk asks for a second confirmation: the browser's own.
+        if (card.needs_confirmation) {
+          if (window.confirm(card.confirm_text)) act(card, { action: "send", confirmed: true }, item);
+          return;
+        }
+        act(card, { action: "send" }, item);
+      });
       variant.addEventListener("click", () => act(card, { action: "variant" }, item));
       discard.addEventListener("click", () => act(card, { action: "discard" }, item));
       const editId = "edit-" + card.card_id;
