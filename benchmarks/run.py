@@ -177,12 +177,25 @@ def run_models_section(args: argparse.Namespace) -> None:
 def run_channels_section(args: argparse.Namespace) -> None:
     import asyncio
 
-    from benchmarks.channels import print_table
+    from benchmarks.channels import print_deployment, print_table
     from benchmarks.channels import run as run_channels
 
-    report = asyncio.run(run_channels(args.channel_messages, args.channel_rate))
+    report = asyncio.run(
+        run_channels(
+            args.channel_messages,
+            args.channel_rate,
+            deployment=not args.no_deployment,
+            flood_rate=args.flood_rate,
+            outage_seconds=args.outage_seconds,
+        )
+    )
+    # Bare drafting in the same run: the service's share of its own pipeline's speed.
+    draft_per_second, _, _ = throughput(messages(), 2)
+    report["draft_json_per_second"] = round(draft_per_second)
     report["machine"] = {"cpus": os.cpu_count(), "python": platform.python_version()}
     print_table(report["results"])
+    if "deployment" in report:
+        print_deployment(report["deployment"], draft_per_second=draft_per_second)
     out = RESULTS / "channels.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
@@ -262,6 +275,17 @@ def main() -> None:
     )
     parser.add_argument(
         "--channel-rate", type=float, default=20.0, help="channels section: steady messages/s"
+    )
+    parser.add_argument(
+        "--no-deployment",
+        action="store_true",
+        help="channels section: skip the replica scenarios (they need PostgreSQL)",
+    )
+    parser.add_argument(
+        "--flood-rate", type=float, default=100.0, help="channels section: flood messages/s"
+    )
+    parser.add_argument(
+        "--outage-seconds", type=float, default=60.0, help="channels section: store outage"
     )
     parser.add_argument(
         "--order-rounds", type=int, default=20, help="orders section: passes over the messages"

@@ -17,7 +17,7 @@ import pytest
 from typer.testing import CliRunner
 
 from bot import cli
-from bot.config import AppConfig, Reviewers
+from bot.config import AppConfig, OrdersConfig, Reviewers
 from bot.domain import DraftStatus, InboundMessage, ReviewAction
 from bot.drafting.check import check_templates, sample_contexts
 from bot.drafting.templates import TemplateLibrary
@@ -37,7 +37,9 @@ REVIEWER = "U_REVIEWER"
 def configured(app_config: AppConfig, **review: object) -> AppConfig:
     settings = {"reviewers": Reviewers(slack=(REVIEWER,)), "ranking_refresh_seconds": 0.0}
     settings.update(review)
-    return app_config.model_copy(update={"review": app_config.review.model_copy(update=settings)})
+    # No order system: the ranking, not the order facts, decides which variant leads.
+    review = app_config.review.model_copy(update=settings)
+    return app_config.model_copy(update={"review": review, "orders": OrdersConfig()})
 
 
 async def open_desk(
@@ -192,7 +194,11 @@ async def test_an_earlier_approved_reply_comes_back_about_the_new_customer(
     julie = await card_for(
         desk,
         surface,
-        says("My order 88123 arrived broken, the mug is cracked.", customer="a", name="Julie T"),
+        says(
+            "My order 88123 arrived damaged, the mug is cracked. Very disappointed.",
+            customer="a",
+            name="Julie T",
+        ),
     )
     reply = (
         "Hi Julie, so sorry about order 88123: a new mug leaves today, no need to send the "
@@ -204,7 +210,11 @@ async def test_an_earlier_approved_reply_comes_back_about_the_new_customer(
     marc = await card_for(
         desk,
         surface,
-        says("My order 77456 arrived broken, the mug is cracked!", customer="b", name="Marc G"),
+        says(
+            "My order 77456 arrived damaged, the mug is cracked. Very disappointed!",
+            customer="b",
+            name="Marc G",
+        ),
     )
     assert marc.intent == julie.intent
     again = [v for v in marc.versions if v.template.endswith("/earlier")]
@@ -220,7 +230,11 @@ async def test_an_earlier_approved_reply_comes_back_about_the_new_customer(
 
     # A customer with no order number to put in its place gets no earlier reply at all.
     nina = await card_for(
-        desk, surface, says("The mug arrived broken, it is cracked.", customer="c", name="Nina")
+        desk,
+        surface,
+        says(
+            "The mug arrived damaged, it is cracked. Very disappointed.", customer="c", name="Nina"
+        ),
     )
     for shown in nina.versions:
         assert "88123" not in shown.text
