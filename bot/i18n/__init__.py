@@ -47,6 +47,7 @@ from bot.i18n import (
     config,
     console,
     drafting,
+    learning,
     review,
     slack,
     store,
@@ -74,7 +75,19 @@ LANGUAGES: Final[tuple[Lang, ...]] = ("en", "fr")
 LANGUAGE_ENV: Final = "REPLIQUE_LANG"
 #: POSIX locale variables, in the order that decides the language of messages.
 _LOCALE_VARS: Final = ("LC_ALL", "LC_MESSAGES", "LANG")
-_AREAS: Final = (analysis, cli, config, console, drafting, review, slack, store, telegram, web)
+_AREAS: Final = (
+    analysis,
+    cli,
+    config,
+    console,
+    drafting,
+    learning,
+    review,
+    slack,
+    store,
+    telegram,
+    web,
+)
 
 
 def _merge(*areas: Entries) -> Mapping[str, Mapping[Lang, str]]:

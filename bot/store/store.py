@@ -16,6 +16,7 @@ from bot.store.drafting import DraftingStore
 from bot.store.insights import InsightsStore
 from bot.store.intake import IntakeStore
 from bot.store.leadership import LeadershipStore
+from bot.store.learning import LearningStore
 from bot.store.privacy import PrivacyStore
 from bot.store.review import ReviewStore
 from bot.store.work import WorkStore
@@ -32,5 +33,6 @@ class Store(
     WorkStore,
     LeadershipStore,
     PrivacyStore,
+    LearningStore,
 ):
     """Réplique's database, behind domain-level methods. Create it with ``Store.open(url)``."""
