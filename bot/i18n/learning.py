@@ -67,5 +67,24 @@ MESSAGES: Entries = {
         "en": "the shipped model",
         "fr": "le modèle livré",
     },
+    "web.promotions_title": {
+        "en": "Intent fixes per 100 messages, before and after each model promotion",
+        "fr": "Intentions corrigées pour 100 messages, avant et après chaque promotion de modèle",
+    },
+    "web.promotions_empty": {
+        "en": "No model promoted in this period: run replique learn (nightly, for instance).",
+        "fr": "Aucun modèle promu pendant cette période : lancez replique learn (chaque nuit, "
+              "par exemple).",
+    },
+    "web.promotions_when": {"en": "Promoted", "fr": "Promu le"},
+    "web.promotions_language": {"en": "Language", "fr": "Langue"},
+    "web.promotions_model": {"en": "Model", "fr": "Modèle"},
+    "web.promotions_before": {"en": "Before", "fr": "Avant"},
+    "web.promotions_after": {"en": "After", "fr": "Après"},
+    "web.promotions_rate": {
+        "en": "{rate:.1f} ({fixed} of {messages})",
+        "fr": "{rate:.1f} ({fixed} sur {messages})",
+    },
+    "web.promotions_rolled_back": {"en": " (rolled back)", "fr": " (retiré)"},
 }
 # fmt: on

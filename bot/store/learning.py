@@ -18,12 +18,13 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import exists, select, update
 from sqlalchemy.orm import Session
 
 from bot.domain import HANDOFF_INTENT
 from bot.store.base import StoreBase
 from bot.store.models import (
+    INBOUND,
     AnalysisRow,
     DraftRow,
     IntentCorrectionRow,
@@ -33,7 +34,7 @@ from bot.store.models import (
 )
 from bot.store.queries import WENT_OUT
 
-__all__ = ["LearningStore", "Promotion", "ReviewedExample"]
+__all__ = ["LearningStore", "Promotion", "PromotionEffect", "ReviewedExample", "promotion_effects"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +63,90 @@ class Promotion:
     figures: dict[str, Any]
     promoted_at: datetime
     rolled_back_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PromotionEffect:
+    """How often reviewers fixed the intent of one language's messages before a promotion and
+    after it: from the previous promotion (or the window's start) to this one, and from this one
+    to the next promotion, its rollback or the window's end."""
+
+    language: str
+    model_id: str
+    promoted_at: datetime
+    rolled_back_at: datetime | None
+    messages_before: int
+    fixed_before: int
+    messages_after: int
+    fixed_after: int
+
+    @property
+    def fixes_per_100_before(self) -> float | None:
+        return 100 * self.fixed_before / self.messages_before if self.messages_before else None
+
+    @property
+    def fixes_per_100_after(self) -> float | None:
+        return 100 * self.fixed_after / self.messages_after if self.messages_after else None
+
+
+def promotion_effects(
+    session: Session, start: datetime, end: datetime
+) -> tuple[PromotionEffect, ...]:
+    """The intent fixes per 100 messages around each promotion made in ``[start, end)``; a
+    message counts as fixed when a reviewer fixed its intent (once or more)."""
+    rows = list(
+        session.scalars(
+            select(ModelPromotionRow)
+            .where(ModelPromotionRow.component == "intent", ModelPromotionRow.promoted_at < end)
+            .order_by(ModelPromotionRow.promoted_at, ModelPromotionRow.id)
+        )
+    )
+    if not any(row.promoted_at >= start for row in rows):
+        return ()
+    fixed = exists().where(IntentCorrectionRow.message_id == MessageRow.id)
+    messages = session.execute(
+        select(MessageRow.received_at, AnalysisRow.language, fixed)
+        .join(AnalysisRow, AnalysisRow.message_id == MessageRow.id)
+        .where(
+            MessageRow.direction == INBOUND,
+            MessageRow.received_at >= start,
+            MessageRow.received_at < end,
+        )
+    ).all()
+
+    def count(lang: str, since: datetime, until: datetime) -> tuple[int, int]:
+        inside = [
+            was_fixed
+            for at, language, was_fixed in messages
+            if language == lang and since <= at < until
+        ]
+        return len(inside), sum(1 for was_fixed in inside if was_fixed)
+
+    effects = []
+    for row in rows:
+        if row.promoted_at < start:
+            continue
+        same = [other for other in rows if other.language == row.language]
+        at = same.index(row)
+        since = max(start, same[at - 1].promoted_at) if at else start
+        until = min(
+            end,
+            same[at + 1].promoted_at if at + 1 < len(same) else end,
+            row.rolled_back_at or end,
+        )
+        before = count(row.language, since, row.promoted_at)
+        after = count(row.language, row.promoted_at, until)
+        effects.append(
+            PromotionEffect(
+                row.language,
+                row.model_id,
+                row.promoted_at,
+                row.rolled_back_at,
+                *before,
+                *after,
+            )
+        )
+    return tuple(effects)
 
 
 def _promotion(row: ModelPromotionRow) -> Promotion:

@@ -10,12 +10,13 @@ those as account questions (``account_billing``); the shipped French model reads
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Sequence
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from bot.config import AppConfig, ModelsConfig, Reviewers
-from bot.domain import DraftStatus, InboundMessage, ReviewAction
+from bot.domain import Analysis, DraftStatus, InboundMessage, IntentScore, ReviewAction
 from bot.learning import PromotedModels, learn_language, roll_back
 from bot.learning.learn import SHIPPED
 from bot.nlp.analyser import DEFAULT_MODELS, Analyser, AnalysisRequest
@@ -23,6 +24,7 @@ from bot.review.cards import ReviewCard, ReviewerAction
 from bot.review.desk import ReviewDesk
 from bot.review.fakes import MemorySurface
 from bot.store import Store
+from bot.web.insights_page import render_insights
 from tests.integration.test_review_desk import last, make_desk
 from tests.waiting import wait_until
 
@@ -252,3 +254,65 @@ async def test_the_labels_come_from_fixes_and_approvals_never_from_discards(
         "I was charged twice for order 8812"
     ]
     assert (await desk.card_for_draft(card.draft_id)).status is DraftStatus.EDITED  # type: ignore[union-attr]
+
+
+def test_insights_show_intent_fixes_per_100_messages_around_each_promotion(
+    store: Store, tmp_path: Path
+) -> None:
+    t0 = datetime(2026, 12, 8, 3, 0, tzinfo=UTC)
+
+    def arrives(at: datetime, *, fixed: bool, lang: str = "fr") -> None:
+        intake = store.take_in(
+            InboundMessage(
+                platform="web",
+                conversation_id=f"c{at.timestamp()}",
+                customer_id=f"c{at.timestamp()}",
+                text="…",
+                received_at=at,
+            )
+        )
+        found = Analysis(
+            language=lang,  # type: ignore[arg-type]
+            language_confidence=0.99,
+            intent=IntentScore("pricing", 0.6),
+            alternatives=(),
+            sentiment="neutral",
+            sentiment_confidence=0.8,
+        )
+        store.save_drafting(intake.recorded, analysis=found, drafts=[])
+        if fixed:
+            store.record_intent_correction(
+                intake.recorded.message_pk, predicted="pricing", corrected=TARGET, reviewer="U1"
+            )
+
+    # Before: 2 of 4 French messages fixed; after: 1 of 5; English messages do not count.
+    for hours, fixed in ((30, True), (20, True), (10, False), (5, False)):
+        arrives(t0 - timedelta(hours=hours), fixed=fixed)
+    for hours, fixed in ((1, True), (2, False), (3, False), (4, False), (5, False)):
+        arrives(t0 + timedelta(hours=hours), fixed=fixed)
+    arrives(t0 + timedelta(hours=1), fixed=True, lang="en")
+    store.record_promotion(
+        language="fr",
+        model_id="20261208-030000-abc123",
+        path=tmp_path,
+        corrections=2,
+        confirmed=0,
+        figures={},
+        at=t0,
+    )
+
+    found = store.insights(since=t0 - timedelta(days=7), until=t0 + timedelta(days=1))
+    (effect,) = found.promotions
+    assert (effect.messages_before, effect.fixed_before) == (4, 2)
+    assert (effect.messages_after, effect.fixed_after) == (5, 1)
+    assert effect.fixes_per_100_before == 50.0
+    assert effect.fixes_per_100_after == 20.0
+    page = render_insights(found, lang="en", days=7)
+    assert "20261208-030000-abc123" in page
+    assert "50.0 (2 of 4)" in page
+    assert "20.0 (1 of 5)" in page
+    assert "Aucun modèle promu" in render_insights(
+        store.insights(since=t0 + timedelta(days=2), until=t0 + timedelta(days=3)),
+        lang="fr",
+        days=1,
+    )
