@@ -32,6 +32,7 @@ __all__ = ["learn"]
 _NOT_PROMOTED: Final = {
     "nothing_new": "learn.nothing_new",
     "unchanged": "learn.unchanged",
+    "rolled_back_before": "learn.rolled_back_before",
     "worse_on_eval": "learn.worse_on_eval",
     "worse_on_held_out": "learn.worse_on_held_out",
 }

@@ -41,6 +41,12 @@ MESSAGES: Entries = {
         "en": "  nothing new since the model in use ({model}) was learned",
         "fr": "  rien de nouveau depuis l'apprentissage du modèle en service ({model})",
     },
+    "learn.rolled_back_before": {
+        "en": "  nothing new since a model learned from the same fixes was rolled back; {model} "
+              "stays",
+        "fr": "  rien de nouveau depuis le retrait d'un modèle appris des mêmes corrections ; "
+              "{model} reste en service",
+    },
     "learn.worse_on_eval": {
         "en": "  not promoted: the new model is worse on the evaluation set; {model} stays",
         "fr": "  non promu : le nouveau modèle fait moins bien sur le jeu d'évaluation ; "

@@ -89,7 +89,8 @@ class LearningReport:
     after: Figures | None
     promoted: bool
     #: promoted, nothing_new (no reviewed message), unchanged (the labels the model in use was
-    #: learned from), worse_on_eval, worse_on_held_out.
+    #: learned from), rolled_back_before (the labels of a model rolled back), worse_on_eval,
+    #: worse_on_held_out.
     outcome: str
     seconds: float
     path: Path | None = None
@@ -207,6 +208,12 @@ def learn_language(
     promotion = active.get(lang)
     if promotion is not None and promotion.figures.get("fingerprint") == fingerprint:
         return report("unchanged")
+    if any(
+        p.language == lang and p.figures.get("fingerprint") == fingerprint
+        for p in store.promotions()
+    ):
+        # The same labels made a model someone rolled back: learning it again would undo that.
+        return report("rolled_back_before")
     shipped = load_examples(TRAINING_DATA / lang / "intents.yml")
     trained = train_classifier([*shipped, *data.train], _settings(lang))
     model_id = f"{now().strftime('%Y%m%d-%H%M%S')}-{fingerprint[:6]}"

@@ -169,6 +169,10 @@ async def test_a_dozen_fixes_teach_the_family_without_losing_the_evaluation_set(
         )
     )
     assert right_share(running, PARAPHRASES) == before
+    # The next nightly run does not bring back what was rolled back: nothing new was learned.
+    rerun = learn_language(store, learning_config, "fr", models_dir=tmp_path / "models")
+    assert rerun.outcome == "rolled_back_before"
+    assert store.active_models() == {}
 
 
 async def test_the_labels_come_from_fixes_and_approvals_never_from_discards(
