@@ -145,3 +145,23 @@ def test_only_fixes_are_held_out_and_contact_details_are_masked() -> None:
     assert LabelledText("merci", "thanks") in data.train
     assert all("@" not in e.text and "[email]" in e.text for e in data.held_out)
     assert len(data.labels) == 41
+
+
+def test_the_service_reads_promotions_while_it_runs(database: Store, tiny_model: Path) -> None:
+    from bot.config import RESOURCES, Settings, load_config
+    from bot.service import build_service
+
+    config = load_config(RESOURCES / "replique.yml")
+    service = build_service(
+        settings=Settings(replique_playground=False), config=config, store=database
+    )
+    analyser = service.desk.replier.analyser
+    text = "Bonjour, où en est ma commande 4821 ?"
+    assert analyser.analyse(text, hint="fr").intent.name == "order_status"
+    database.record_promotion(
+        language="fr", model_id="tiny", path=tiny_model, corrections=1, confirmed=0, figures={}
+    )
+    assert analyser.refresh(force=True) == ("fr",)
+    assert analyser.intent_model("fr") == tiny_model
+    assert analyser.analyse(text, hint="fr").intent.name in {"greeting", "return_refund", "other"}
+    service.desk.close()
