@@ -20,6 +20,10 @@ evaluation data (public messages nobody here wrote), ours against the TF-IDF + L
 trained on the same shipped data, in one run; ``--external-sample N`` scores at most N rows per
 set for a quick look.
 
+``learning`` (results/learning.json, see benchmarks/learning.py): ``replique learn`` on 2,000
+intent fixes: learning time, accuracy before and after on the evaluation set and the held-out
+fixes, fresh paraphrases of a family reviewers fixed.
+
 ``channels`` (results/channels.json, see benchmarks/channels.py): ``replique run`` against the
 fake Telegram and Slack APIs: time from a customer message to its review card (p50, p99) at a
 steady rate, and sustained messages per second in a burst, with lost and duplicated cards counted.
@@ -235,6 +239,22 @@ def run_orders_section(args: argparse.Namespace) -> None:
 
 
 # ---------------------------------------------------------------------------------------------
+# Section: learning (replique learn on a night of intent fixes) -> results/learning.json
+
+
+def run_learning_section(args: argparse.Namespace) -> None:
+    from benchmarks.learning import print_learning, run_learning
+
+    results = run_learning(args.learning_corrections)
+    results["machine"] = {"cpus": os.cpu_count(), "python": platform.python_version()}
+    print_learning(results)
+    out = RESULTS / "learning.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    print(f"\nwritten to {out}")
+
+
+# ---------------------------------------------------------------------------------------------
 
 SECTIONS = {
     "core": run_core,
@@ -242,6 +262,7 @@ SECTIONS = {
     "models": run_models_section,
     "external": run_external_section,
     "orders": run_orders_section,
+    "learning": run_learning_section,
 }
 
 
@@ -289,6 +310,12 @@ def main() -> None:
     )
     parser.add_argument(
         "--order-rounds", type=int, default=20, help="orders section: passes over the messages"
+    )
+    parser.add_argument(
+        "--learning-corrections",
+        type=int,
+        default=2000,
+        help="learning section: intent fixes in the store",
     )
     args = parser.parse_args()
     for name in args.section or list(SECTIONS):

@@ -1,4 +1,4 @@
-"""The ``replique`` command line: draft, check, init, train, eval, run, console, migrate.
+"""The ``replique`` command line: draft, check, init, train, eval, run, console, migrate, learn.
 
 Every command reports a problem as one line that says what to do, and exits with status 1.
 What the commands print comes from bot/i18n/, in the reader's language (French or English);
@@ -21,7 +21,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from bot import cli_privacy, cli_templates
+from bot import cli_learning, cli_privacy, cli_templates
 from bot.config import RESOURCES, load_config
 from bot.domain import Platform
 from bot.errors import RepliqueError
@@ -81,7 +81,8 @@ def draft(
     from bot.drafting.session import DraftRequest, DraftSession
     from bot.jsonl import run_jsonl
 
-    session = DraftSession(load_config(config))
+    app_config = load_config(config)
+    session = DraftSession(app_config, replier=cli_learning.learned_replier(app_config))
     if as_json:
         run_jsonl(session, sys.stdin, sys.stdout)
         return
@@ -430,6 +431,8 @@ app.command("forget")(friendly(cli_privacy.forget))
 app.command("audit")(friendly(cli_privacy.audit))
 # Suggestions learned from reviewers' edits: bot/cli_templates.py.
 app.add_typer(cli_templates.app, name="templates")
+# Learning from the reviewers: bot/cli_learning.py.
+app.command("learn")(friendly(cli_learning.learn))
 
 
 def main() -> None:

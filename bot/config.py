@@ -297,10 +297,13 @@ class OrdersConfig(_Strict):
 
 
 class ModelsConfig(_Strict):
-    """Intent/sentiment model directory per language; unset uses the shipped default."""
+    """Intent/sentiment model directory per language; unset uses the newest model
+    ``replique learn`` promoted, else the shipped default."""
 
     fr: Path | None = None
     en: Path | None = None
+    #: How often (seconds) a running service looks for a newer promoted model.
+    check_every: float = Field(default=30.0, gt=0)
 
 
 class AppConfig(_Strict):

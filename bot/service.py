@@ -35,6 +35,7 @@ from bot.domain import Platform
 from bot.drafting.replier import Replier
 from bot.errors import ServiceError
 from bot.i18n import t
+from bot.learning.promoted import PromotedModels
 from bot.nlp.analyser import Analyser
 from bot.review.desk import ReviewDesk, process_name
 from bot.review.leader import LeaderRole
@@ -238,6 +239,8 @@ def build_service(
     store = store or Store.open(settings.effective_database_url)
     worker = process_name()
     outbox = OutboxSender(store=store, worker=worker)
+    # The newest model "replique learn" promoted, picked up while the service runs.
+    analyser = analyser or Analyser(config, learned=PromotedModels(store))
     replier = Replier(config, analyser=analyser)
     desk = ReviewDesk(config=config, store=store, replier=replier, outbox=outbox, worker=worker)
     leader = LeaderRole(store=store, holder=worker)

@@ -9,12 +9,14 @@ loads everything up front for a long-running service.
 from __future__ import annotations
 
 import json
+import logging
 import threading
-from collections.abc import Sequence
+import time
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, Protocol, cast
 
 import numpy
 import spacy
@@ -40,7 +42,9 @@ from bot.nlp.entities import catalog_patterns, extract_entities
 from bot.nlp.language import LanguageGuess, LanguageIdentifier
 from bot.nlp.text import clean_text, doc_text, has_words, is_stop_keyword
 
-__all__ = ["DEFAULT_MODELS", "Analyser", "AnalysisRequest"]
+__all__ = ["DEFAULT_MODELS", "Analyser", "AnalysisRequest", "IntentModelSource"]
+
+log = logging.getLogger(__name__)
 
 #: Models shipped with Réplique: ``<lang>/intent`` and ``<lang>/sentiment``.
 DEFAULT_MODELS = Path(__file__).parent / "models"
@@ -57,6 +61,14 @@ class AnalysisRequest:
     today: date | None = None
 
 
+class IntentModelSource(Protocol):
+    """Where promoted intent models come from (``bot/learning/promoted.py`` reads the store)."""
+
+    def intent_models(self) -> Mapping[str, Path]:
+        """The intent model folder each language should use now (absent: the shipped one)."""
+        ...
+
+
 @dataclass(frozen=True, slots=True)
 class _LoadedPipeline:
     nlp: SpacyLanguage
@@ -65,12 +77,19 @@ class _LoadedPipeline:
     threshold: float
     #: The sentiment model's calibration (``meta.json``; 1.0 for models trained before it).
     sentiment_temperature: float = 1.0
+    intent_path: Path | None = None
 
 
 class Analyser:
-    """Analyses customer messages in every language the brand enables."""
+    """Analyses customer messages in every language the brand enables.
 
-    def __init__(self, config: AppConfig) -> None:
+    With ``learned``, the intent model of a language ``replique.yml`` does not pin is the one
+    ``learned`` names; it is asked again every ``models.check_every`` seconds, and a language
+    whose answer changed gets a new pipeline, loaded aside and swapped in whole, so a running
+    service picks up a promotion (or a rollback) without a restart.
+    """
+
+    def __init__(self, config: AppConfig, *, learned: IntentModelSource | None = None) -> None:
         self._config = config
         self._languages = tuple(lang for lang in config.brand.languages if lang in ("fr", "en"))
         if not self._languages:
@@ -80,6 +99,9 @@ class Analyser:
         self._identifier = LanguageIdentifier(default=self._default)
         self._pipelines: dict[str, _LoadedPipeline] = {}
         self._lock = threading.Lock()
+        self._learned = learned
+        self._learned_paths: dict[str, Path] = {}
+        self._checked_at: float | None = None
 
     @property
     def languages(self) -> tuple[str, ...]:
@@ -87,15 +109,80 @@ class Analyser:
 
     def warm_up(self) -> None:
         """Load every enabled language's pipeline now rather than on first message."""
+        self.refresh()
         for lang in self._languages:
             self._pipeline(lang)
 
     def model_path(self, lang: str, component: str) -> Path:
         configured = getattr(self._config.models, lang, None) if component == "intent" else None
-        path = self._config.resolve(configured) if configured else DEFAULT_MODELS / lang / component
+        if configured:
+            path = self._config.resolve(configured)
+        elif component == "intent" and lang in self._learned_paths:
+            path = self._learned_paths[lang]
+        else:
+            path = DEFAULT_MODELS / lang / component
         if not (path / "meta.json").exists():
             raise ModelError("analyser.no_model", component=component, lang=lang, path=path)
         return path
+
+    def intent_model(self, lang: str) -> Path | None:
+        """The intent model folder ``lang``'s loaded pipeline uses (None: not loaded yet)."""
+        loaded = self._pipelines.get(lang)
+        return loaded.intent_path if loaded is not None else None
+
+    def refresh(self, *, force: bool = False) -> tuple[str, ...]:
+        """Ask ``learned`` which intent models to use, at most every ``models.check_every``
+        seconds (``force``: now), and swap in the pipelines that changed; returns their
+        languages. A model that cannot be read is logged and the current one kept."""
+        if self._learned is None:
+            return ()
+        with self._lock:
+            now = time.monotonic()
+            due = (
+                self._checked_at is None
+                or now - self._checked_at >= self._config.models.check_every
+            )
+            if not (force or due):
+                return ()
+            self._checked_at = now
+        try:
+            found = dict(self._learned.intent_models())
+        except Exception as exc:  # a store outage must never stop the analysis
+            log.warning("could not look for promoted models, keeping the current ones: %s", exc)
+            return ()
+        wanted: dict[str, Path] = {}
+        for lang in self._languages:
+            path = found.get(lang)
+            if path is None or getattr(self._config.models, lang, None):
+                continue
+            if (path / "meta.json").exists():
+                wanted[lang] = path
+            else:
+                log.warning("promoted %s intent model %s is not on this machine", lang, path)
+                if lang in self._learned_paths:
+                    wanted[lang] = self._learned_paths[lang]
+        changed = tuple(
+            lang for lang in self._languages if wanted.get(lang) != self._learned_paths.get(lang)
+        )
+        previous, self._learned_paths = self._learned_paths, wanted
+        for lang in changed:
+            if lang not in self._pipelines:
+                continue  # loads on first use, from the new path
+            try:
+                loaded = self._load(lang)
+            except ModelError as exc:
+                log.warning(
+                    "promoted %s intent model not loaded, keeping the current one: %s", lang, exc
+                )
+                if lang in previous:
+                    self._learned_paths[lang] = previous[lang]
+                else:
+                    self._learned_paths.pop(lang, None)
+                continue
+            # One assignment: a batch already running keeps the pipeline it started with.
+            self._pipelines[lang] = loaded
+            log.info("%s intent model now %s", lang, self.model_path(lang, "intent"))
+        return changed
 
     def _pipeline(self, lang: str) -> _LoadedPipeline:
         loaded = self._pipelines.get(lang)
@@ -140,6 +227,7 @@ class Analyser:
             sentiment_temperature=float(
                 _replique_meta(sentiment_path).get("temperature", 1.0) or 1.0
             ),
+            intent_path=intent_path,
         )
 
     def analyse(self, text: str, *, hint: str | None = None, today: date | None = None) -> Analysis:
@@ -147,6 +235,7 @@ class Analyser:
 
     def analyse_many(self, requests: Sequence[AnalysisRequest]) -> list[Analysis]:
         """Analyse many messages at once, batching each language through its pipeline."""
+        self.refresh()
         results: list[Analysis | None] = [None] * len(requests)
         cleaned = [clean_text(r.text) for r in requests]
         guesses: list[LanguageGuess] = []

@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 from bot.domain import ReviewAction
 from bot.store.base import StoreBase
 from bot.store.models import INBOUND, AnalysisRow, DecisionRow, DraftRow, MessageRow
+from bot.store.promotions import PromotionEffect, promotion_effects
 from bot.store.queries import aware
 
 __all__ = [
@@ -94,6 +95,8 @@ class Insights:
     median_decision_by_intent: tuple[tuple[str, float], ...]
     #: (reason key from OFFER_REASON_KEYS or "other", messages whose drafts held the offer back).
     offers_blocked: tuple[tuple[str, int], ...]
+    #: Intent fixes per 100 messages before and after each model ``replique learn`` promoted.
+    promotions: tuple[PromotionEffect, ...] = ()
 
 
 def _utc(moment: datetime, name: str) -> datetime:
@@ -142,6 +145,7 @@ class InsightsStore(StoreBase):
                 median_decision_seconds=overall,
                 median_decision_by_intent=per_intent,
                 offers_blocked=self._offers_blocked(session, start, end),
+                promotions=promotion_effects(session, start, end),
             )
 
         return self._read(work)

@@ -49,6 +49,7 @@ __all__ = [
     "IntentCorrectionRow",
     "LeaseRow",
     "MessageRow",
+    "ModelPromotionRow",
     "OutboxRow",
     "ProcessedEventRow",
     "ReviewCardRow",
@@ -393,3 +394,30 @@ class AuditRow(Base):
     #: removed (row counts); never customer text.
     reason: Mapped[str | None]
     card_id: Mapped[int | None] = mapped_column(Integer)
+
+
+class ModelPromotionRow(Base):
+    """A model ``replique learn`` promoted for one language: the newest one not rolled back is
+    the one the analyser uses (unless ``replique.yml`` pins ``models:``).
+
+    ``figures`` holds what the promotion was decided on (old and new model, on the shipped
+    evaluation set and on the held-out corrections): never customer text.
+    """
+
+    __tablename__ = "model_promotions"
+    __table_args__ = (
+        Index("ix_model_promotions_language_promoted", "language", "component", "promoted_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    language: Mapped[str]
+    component: Mapped[str] = mapped_column(default="intent")
+    #: The model's folder name (``var/models/<lang>/intent/<model_id>/``).
+    model_id: Mapped[str]
+    path: Mapped[str] = mapped_column(Text)
+    corrections: Mapped[int] = mapped_column(Integer)
+    confirmed: Mapped[int] = mapped_column(Integer)
+    figures: Mapped[dict[str, Any]] = mapped_column(JSON)
+    promoted_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: Set by ``replique learn --rollback``: the model before this one is used again.
+    rolled_back_at: Mapped[datetime | None]

@@ -18,6 +18,7 @@ from bot.store.intake import IntakeStore
 from bot.store.leadership import LeadershipStore
 from bot.store.learning import LearningStore
 from bot.store.privacy import PrivacyStore
+from bot.store.promotions import PromotionStore
 from bot.store.review import ReviewStore
 from bot.store.work import WorkStore
 
@@ -34,5 +35,6 @@ class Store(
     WorkStore,
     LeadershipStore,
     PrivacyStore,
+    PromotionStore,
 ):
     """Réplique's database, behind domain-level methods. Create it with ``Store.open(url)``."""

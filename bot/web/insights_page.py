@@ -14,6 +14,7 @@ from bot.i18n import Lang
 from bot.store.insights import OFFER_REASON_KEYS, DailyCount, Insights, Outcomes
 from bot.web.charts import PALETTE, Bars, Columns, Series, legend, stacked_bars, stacked_columns
 from bot.web.i18n import text
+from bot.web.promotions_table import render_promotions
 
 __all__ = ["duration", "render_insights"]
 
@@ -192,6 +193,7 @@ def render_insights(insights: Insights, *, lang: Lang, days: int, zone: str = "U
         parts.append(_section(title, chart, None, lang))
     else:
         parts.append(_section(title, None, None, lang))
+    parts.append(render_promotions(insights.promotions, lang=lang, zone=zone))
     return Markup("").join(parts)
 
 

@@ -38,8 +38,8 @@ def configured(app_config: AppConfig, **review: object) -> AppConfig:
     settings = {"reviewers": Reviewers(slack=(REVIEWER,)), "ranking_refresh_seconds": 0.0}
     settings.update(review)
     # No order system: the ranking, not the order facts, decides which variant leads.
-    review = app_config.review.model_copy(update=settings)
-    return app_config.model_copy(update={"review": review, "orders": OrdersConfig()})
+    changed = app_config.review.model_copy(update=settings)
+    return app_config.model_copy(update={"review": changed, "orders": OrdersConfig()})
 
 
 async def open_desk(

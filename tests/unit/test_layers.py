@@ -22,7 +22,7 @@ import pytest
 import bot
 
 BOT = Path(bot.__file__).parent
-CORE = ("review", "drafting", "nlp", "orders", "store", "training")
+CORE = ("review", "drafting", "nlp", "orders", "store", "training", "learning")
 CORE_FILES = ("domain.py", "config.py", "errors.py")
 EDGES = ("bot.channels", "bot.web", "bot.wording", "bot.i18n", "bot.cli", "bot.service")
 
