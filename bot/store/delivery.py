@@ -40,7 +40,6 @@ from bot.store.queries import (
     draft_query,
     insert_for,
     load_draft,
-    require_row,
     scalar_int,
     storable,
     stored_draft,
@@ -59,19 +58,35 @@ class DeliveryStore(StoreBase):
 
     # --- cards ------------------------------------------------------------------------------
 
-    def show_on_card(self, message_pk: int, draft_id: int) -> int:
-        """Make the card of ``message_pk`` show ``draft_id`` (creating the card); returns its id."""
-        return self._write(
-            partial(show_on_card_in, message_pk=message_pk, draft_id=draft_id, now=utcnow())
-        )
+    def show_on_card(self, card_id: int, draft_id: int) -> bool:
+        """Make card ``card_id`` show ``draft_id`` (the version a reviewer decided); False when
+        it showed it already."""
+
+        def work(session: Session) -> bool:
+            moved = session.execute(
+                update(ReviewCardRow)
+                .where(ReviewCardRow.id == card_id, ReviewCardRow.draft_id != draft_id)
+                .values(draft_id=draft_id, updated_at=utcnow())
+                .returning(ReviewCardRow.id)
+                .execution_options(synchronize_session=False)
+            ).first()
+            return moved is not None
+
+        return self._write(work)
 
     def switch_card_draft(self, card_id: int, *, expected: int, draft_id: int) -> bool:
-        """Compare-and-set the draft a card shows: False when someone switched it first."""
+        """Compare-and-set the draft a card shows: False when someone switched it first, or
+        decided the draft it showed meanwhile."""
+        still_pending = (
+            select(DraftRow.id).where(DraftRow.id == expected, DraftRow.status == PENDING).exists()
+        )
 
         def work(session: Session) -> bool:
             switched = session.execute(
                 update(ReviewCardRow)
-                .where(ReviewCardRow.id == card_id, ReviewCardRow.draft_id == expected)
+                .where(
+                    ReviewCardRow.id == card_id, ReviewCardRow.draft_id == expected, still_pending
+                )
                 .values(draft_id=draft_id, updated_at=utcnow())
                 .returning(ReviewCardRow.id)
                 .execution_options(synchronize_session=False)
@@ -81,10 +96,18 @@ class DeliveryStore(StoreBase):
         return self._write(work)
 
     def add_card_post(
-        self, card_id: int, *, desk: str, chat_id: str, message_id: str, kind: str = "card"
+        self,
+        card_id: int,
+        *,
+        desk: str,
+        chat_id: str,
+        message_id: str,
+        kind: str = "card",
+        shown_draft_id: int | None = None,
     ) -> None:
-        """Remember where a card was posted, so reactions on it and later edits find it; with
-        ``kind="edit_prompt"``, a message that asks a reviewer for the card's edited text."""
+        """Remember where a card was posted, showing ``shown_draft_id``, so reactions on it and
+        later edits find it; with ``kind="edit_prompt"``, a message that asks a reviewer for the
+        card's edited text (``shown_draft_id``: the draft the reviewer was editing)."""
 
         def work(session: Session) -> None:
             session.execute(
@@ -95,6 +118,7 @@ class DeliveryStore(StoreBase):
                     chat_id=chat_id,
                     platform_message_id=message_id,
                     kind=kind,
+                    shown_draft_id=shown_draft_id,
                     created_at=utcnow(),
                 )
                 .on_conflict_do_nothing(
@@ -113,11 +137,63 @@ class DeliveryStore(StoreBase):
 
         def work(session: Session) -> list[CardPost]:
             rows = session.execute(
-                select(CardPostRow.desk, CardPostRow.chat_id, CardPostRow.platform_message_id)
+                select(
+                    CardPostRow.desk,
+                    CardPostRow.chat_id,
+                    CardPostRow.platform_message_id,
+                    CardPostRow.shown_draft_id,
+                )
                 .where(CardPostRow.card_id == card_id, CardPostRow.kind == "card")
                 .order_by(CardPostRow.id)
             ).all()
-            return [CardPost(desk=r[0], chat_id=r[1], message_id=r[2]) for r in rows]
+            return [
+                CardPost(desk=r[0], chat_id=r[1], message_id=r[2], shown_draft_id=r[3])
+                for r in rows
+            ]
+
+        return self._read(work)
+
+    def mark_shown(
+        self, card_id: int, *, desk: str, chat_id: str, message_id: str, draft_id: int
+    ) -> None:
+        """Record that the card message at ``message_id`` now shows ``draft_id`` (its update
+        went through)."""
+
+        def work(session: Session) -> None:
+            session.execute(
+                update(CardPostRow)
+                .where(
+                    CardPostRow.card_id == card_id,
+                    CardPostRow.desk == desk,
+                    CardPostRow.chat_id == chat_id,
+                    CardPostRow.platform_message_id == message_id,
+                    CardPostRow.kind == "card",
+                )
+                .values(shown_draft_id=draft_id)
+                .execution_options(synchronize_session=False)
+            )
+
+        self._write(work)
+
+    def shown_at(
+        self, *, desk: str, chat_id: str, message_id: str, kind: str = "card"
+    ) -> tuple[int, int | None] | None:
+        """The card posted as ``message_id`` in ``chat_id`` (or asked about by an edit prompt)
+        and the draft that message shows; None when no card was posted there."""
+
+        def work(session: Session) -> tuple[int, int | None] | None:
+            found = session.execute(
+                select(CardPostRow.card_id, CardPostRow.shown_draft_id).where(
+                    CardPostRow.desk == desk,
+                    CardPostRow.chat_id == chat_id,
+                    CardPostRow.platform_message_id == message_id,
+                    CardPostRow.kind == kind,
+                )
+            ).one_or_none()
+            if found is None:
+                return None
+            shown = None if found.shown_draft_id is None else int(found.shown_draft_id)
+            return int(found.card_id), shown
 
         return self._read(work)
 
@@ -380,22 +456,37 @@ def _outbox_item(session: Session, outbox_id: int) -> OutboxItem:
     )
 
 
+def open_card_in(session: Session, *, message_pk: int) -> int | None:
+    """The message's card when it is still open (its draft pending: new drafts may replace it
+    there), else None: a decided card is never reopened, the message gets a new one."""
+    found = session.execute(
+        select(ReviewCardRow.id, DraftRow.status)
+        .join(DraftRow, DraftRow.id == ReviewCardRow.draft_id)
+        .where(ReviewCardRow.message_id == message_pk)
+        .order_by(ReviewCardRow.id.desc())
+        .limit(1)
+    ).one_or_none()
+    return int(found.id) if found is not None and found.status == PENDING else None
+
+
 def show_on_card_in(
-    session: Session, *, message_pk: int, draft_id: int, now: datetime, verified: bool = False
+    session: Session, *, message_pk: int, draft_id: int, now: datetime, card_id: int | None
 ) -> int:
-    """``DeliveryStore.show_on_card`` within ``session``; ``verified``: the message is known to
-    exist."""
-    if not verified:
-        require_row(session, MessageRow, message_pk, "message")
-    cards = insert_for(session, ReviewCardRow).values(
-        message_id=message_pk, draft_id=draft_id, created_at=now, updated_at=now
-    )
+    """Make card ``card_id`` (``open_card_in``) show ``draft_id``, or give the message a new
+    card showing it when ``card_id`` is None; returns the card's id."""
+    if card_id is not None:
+        session.execute(
+            update(ReviewCardRow)
+            .where(ReviewCardRow.id == card_id)
+            .values(draft_id=draft_id, updated_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        return card_id
     return scalar_int(
         session,
-        cards.on_conflict_do_update(
-            index_elements=[ReviewCardRow.message_id],
-            set_={"draft_id": cards.excluded.draft_id, "updated_at": now},
-        ).returning(ReviewCardRow.id),
+        insert_for(session, ReviewCardRow)
+        .values(message_id=message_pk, draft_id=draft_id, created_at=now, updated_at=now)
+        .returning(ReviewCardRow.id),
     )
 
 
@@ -461,10 +552,19 @@ def card_view_in(session: Session, *, card_id: int) -> CardView | None:
 
 
 def card_of_draft_in(session: Session, *, draft_id: int) -> int | None:
-    """``DeliveryStore.card_of_draft`` within ``session``."""
+    """``DeliveryStore.card_of_draft`` within ``session``: of the message's cards, the newest
+    one created no later than the draft (a card shows the drafts made while it is the message's
+    newest; they are stored in the transaction that creates it, with the same time)."""
+    draft = session.execute(
+        select(DraftRow.message_id, DraftRow.created_at).where(DraftRow.id == draft_id)
+    ).one_or_none()
+    if draft is None:
+        return None
+    cards = select(ReviewCardRow.id).where(ReviewCardRow.message_id == draft.message_id)
+    newest_first = (ReviewCardRow.created_at.desc(), ReviewCardRow.id.desc())
     found = session.execute(
-        select(ReviewCardRow.id)
-        .join(DraftRow, DraftRow.message_id == ReviewCardRow.message_id)
-        .where(DraftRow.id == draft_id)
+        cards.where(ReviewCardRow.created_at <= draft.created_at).order_by(*newest_first).limit(1)
     ).scalar_one_or_none()
+    if found is None:
+        found = session.execute(cards.order_by(*newest_first).limit(1)).scalar_one_or_none()
     return None if found is None else int(found)
