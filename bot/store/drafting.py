@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 
 from bot.domain import Analysis, CustomerProfile, Draft, InboundMessage
 from bot.store.base import StoreBase
-from bot.store.delivery import card_of_draft_in, card_view_in, open_card_in, show_on_card_in
+from bot.store.card_rows import card_of_draft_in, card_view_in, open_card_in, show_on_card_in
 from bot.store.intake import claim_event_in, profile_in, record_inbound_in, save_analysis_in
 from bot.store.models import (
     INBOUND,
