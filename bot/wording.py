@@ -86,6 +86,7 @@ _STATUS_WORDS = {
 _NOTICES = {
     NoticeKind.NOT_REVIEWER: "desk.not_reviewer",
     NoticeKind.NO_CARD: "desk.no_card",
+    NoticeKind.DRAFT_CHANGED: "desk.draft_changed",
     NoticeKind.EDIT_NEEDS_TEXT: "desk.edit_needs_text",
     NoticeKind.NO_OTHER_VERSION: "desk.no_other_version",
     NoticeKind.DONE_SEND: "desk.done_send",

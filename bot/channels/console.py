@@ -229,8 +229,14 @@ class _Console:
                 return
             action, edited = ReviewAction.EDIT, edited.strip()
         self._delivered.clear()
+        # Every version is listed on the console's card: the one picked was seen beside it.
         outcome = await desk.act(
-            self._action(action, card.versions[index].draft_id, edited_text=edited)
+            self._action(
+                action,
+                card.versions[index].draft_id,
+                edited_text=edited,
+                shown_draft_id=card.draft_id,
+            )
         )
         self._card = None
         if not outcome.applied:
@@ -245,7 +251,11 @@ class _Console:
 
     @staticmethod
     def _action(
-        action: ReviewAction, draft_id: int, *, edited_text: str | None = None
+        action: ReviewAction,
+        draft_id: int,
+        *,
+        edited_text: str | None = None,
+        shown_draft_id: int | None = None,
     ) -> ReviewerAction:
         return ReviewerAction(
             action=action,
@@ -253,6 +263,7 @@ class _Console:
             reviewer_id=REVIEWER_ID,
             draft_id=draft_id,
             edited_text=edited_text,
+            shown_draft_id=shown_draft_id,
         )
 
 

@@ -288,6 +288,11 @@ class SlackAdapter:
             status = status_line(card, self._zone) if card is not None else None
             await self._notify(channel, user, status or t("slack.card_gone"))
             return
+        if card.draft_id != draft_id:
+            # ✏️ on a version the card no longer shows: the modal would edit text not seen.
+            changed = notice_text(Notice(NoticeKind.DRAFT_CHANGED), self._zone)
+            await self._notify(channel, user, changed)
+            return
         await self.client.views_open(trigger_id=str(body.get("trigger_id")), view=edit_modal(card))
 
     async def _on_edit_submit(

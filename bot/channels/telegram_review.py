@@ -73,7 +73,8 @@ class TelegramReviewers:
     ) -> None:
         """Store ``action`` (raises StoreError when it cannot be), run ``then`` (the
         acknowledgement), and apply it in a task of its own; a refusal is told in reply to
-        ``answer_in`` when given (else only logged: the card itself shows what happened)."""
+        ``answer_in`` when given, a click or reaction on a version the card no longer shows in
+        reply to the card (else only logged: the card itself shows what happened)."""
         recorded = await self._desk.record(action, event_id=str(update_id))
         if then is not None:
             await quietly(then)
@@ -107,6 +108,21 @@ class TelegramReviewers:
         log.info("telegram: reviewer action not applied (%s)", outcome.notice.kind)
         if answer_in is not None:
             await self._tell(int(action.reviewer_id), outcome.notice, in_group=answer_in)
+        elif outcome.notice.kind is NoticeKind.DRAFT_CHANGED and action.card is not None:
+            await self._tell_on_card(action.card, outcome.notice)
+
+    async def _tell_on_card(self, card: CardRef, notice: Notice) -> None:
+        """A notice in reply to a card message (groups have no private answers to a reaction,
+        and the button's answer was given before the action was applied)."""
+        await quietly(
+            self._bot.send_message(
+                int(card.chat_id),
+                notice_text(notice, self._zone),
+                reply_parameters=ReplyParameters(
+                    int(card.message_id), allow_sending_without_reply=True
+                ),
+            )
+        )
 
     # --- buttons ----------------------------------------------------------------------------
 
@@ -134,7 +150,9 @@ class TelegramReviewers:
             return
         # Stored first; the spinner on the reviewer's button stops once it is.
         await self._store_then_apply(
-            self._action(choice.action, user, choice), update_id=update_id, then=query.answer()
+            self._action(choice.action, user, choice, card=ref),
+            update_id=update_id,
+            then=query.answer(),
         )
 
     @staticmethod
@@ -185,6 +203,10 @@ class TelegramReviewers:
                 )
             )
             return
+        if card.draft_id != draft_id:
+            # ✏️ on a version the card no longer shows: nothing to edit from.
+            await self._tell_on_card(ref, Notice(NoticeKind.DRAFT_CHANGED))
+            return
         prompt = await quietly(
             self._bot.send_message(
                 int(ref.chat_id),
@@ -198,7 +220,7 @@ class TelegramReviewers:
         )
         if isinstance(prompt, Message):
             prompt_ref = CardRef("telegram", str(prompt.chat.id), str(prompt.message_id))
-            await self._desk.add_edit_prompt(card.card_id, prompt_ref)
+            await self._desk.add_edit_prompt(card.card_id, prompt_ref, shown_draft_id=draft_id)
 
     # --- messages and reactions in the agents group -----------------------------------------
 

@@ -21,6 +21,12 @@ MESSAGES: Entries = {
         "en": "Nothing was done: {reason}.",
         "fr": "Rien n'a été fait : {reason}.",
     },
+    "desk.draft_changed": {
+        "en": "The draft changed: look again. Nothing was done; the card shows the current "
+              "version.",
+        "fr": "Le brouillon a changé : relisez-le. Rien n'a été fait ; la carte montre la "
+              "version actuelle.",
+    },
     "desk.no_other_version": {
         "en": "There is no other version of this draft; edit it or fix the intent instead.",
         "fr": "Ce brouillon n'a pas d'autre version : modifiez-le ou corrigez l'intention.",

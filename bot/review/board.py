@@ -7,6 +7,7 @@ on all of them, and a reaction on any copy finds its card.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable
 from functools import partial
@@ -45,6 +46,8 @@ class Board:
         self._surfaces: list[ReviewSurface] = []
         #: Display names of reviewers seen acting, for the "who" of a decided card.
         self.reviewer_names: dict[str, str] = {}
+        #: One lock per card being updated, and how many updates use it.
+        self._locks: dict[int, tuple[asyncio.Lock, int]] = {}
 
     def add_surface(self, surface: ReviewSurface) -> None:
         self._surfaces.append(surface)
@@ -108,6 +111,7 @@ class Board:
                     desk=ref.desk,
                     chat_id=ref.chat_id,
                     message_id=ref.message_id,
+                    shown_draft_id=card.draft_id,
                 ),
                 what=f"review card {card.card_id} posted on {ref.desk}",
             )
@@ -115,14 +119,40 @@ class Board:
             refs.append(ref)
         return tuple(refs)
 
-    async def refresh(self, card_id: int, *, card: ReviewCard | None = None) -> tuple[CardRef, ...]:
-        """Show the card's current state wherever it was posted."""
-        card = card or await self.card(card_id)
+    async def refresh(
+        self, card_id: int, *, card: ReviewCard | None = None, only_stale: bool = False
+    ) -> tuple[CardRef, ...]:
+        """Show the card's current state wherever it was posted (``only_stale``: only where a
+        copy shows another version), and record which draft each updated copy shows.
+
+        Updates of one card are made one at a time, each with the card as it is then: two
+        changes in quick succession cannot leave a message showing one version while the store
+        says it shows the other (a reaction on it acts on what the store says)."""
+        lock, users = self._locks.get(card_id, (asyncio.Lock(), 0))
+        self._locks[card_id] = (lock, users + 1)
+        try:
+            async with lock:
+                if card is None or users > 0:
+                    # Another update went first: the card may have changed since ``card``.
+                    card = await self.card(card_id)
+                return await self._update_posts(card_id, card, only_stale=only_stale)
+        finally:
+            lock, users = self._locks[card_id]
+            if users > 1:
+                self._locks[card_id] = (lock, users - 1)
+            else:
+                del self._locks[card_id]
+
+    async def _update_posts(
+        self, card_id: int, card: ReviewCard | None, *, only_stale: bool
+    ) -> tuple[CardRef, ...]:
         if card is None:
             return ()
         posts = await self._run(partial(self._store.card_posts, card_id))
         refs: list[CardRef] = []
         for stored in posts:
+            if only_stale and stored.shown_draft_id == card.draft_id:
+                continue
             post = CardRef(cast(Platform, stored.desk), stored.chat_id, stored.message_id)
             surface = self.surface_for(post.desk)
             if surface is None:
@@ -133,5 +163,15 @@ class Board:
                 log.exception("review card %s: %s did not take the update", card_id, post.desk)
                 metrics.CARD_FAILURES.labels(post.desk).inc()
                 continue
+            await self._run(
+                partial(
+                    self._store.mark_shown,
+                    card_id,
+                    desk=post.desk,
+                    chat_id=post.chat_id,
+                    message_id=post.message_id,
+                    draft_id=card.draft_id,
+                )
+            )
             refs.append(post)
         return tuple(refs)

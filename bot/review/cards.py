@@ -79,7 +79,8 @@ class ReviewCard:
 
     #: The store's id of the card (stable across "another version" and intent fixes).
     card_id: int
-    #: The draft the buttons act on; a button carries it so a stale click is recognised.
+    #: The draft the card shows, the only one its buttons act on; a button carries it so a
+    #: click on an older version of the card is refused.
     draft_id: int
     customer_name: str
     customer_platform: Platform
@@ -154,9 +155,11 @@ class ReviewCard:
 class ReviewerAction:
     """A reviewer pressed a button, reacted on a card, submitted an edit, or picked an intent.
 
-    A button carries ``draft_id``; a reaction or a reply to a card carries ``card`` (the card
-    message it was made on). ``reviewer_id`` is the platform's user id, checked against
-    ``review.reviewers`` by the desk.
+    A button carries ``draft_id``, the version its card showed; a reaction or the reply to an
+    edit prompt carries ``card`` (the message it was made on, which the store knows the shown
+    version of). The desk acts on that version only while the card still shows it, and refuses
+    otherwise (``NoticeKind.DRAFT_CHANGED``): nobody decides on text they did not see.
+    ``reviewer_id`` is the platform's user id, checked against ``review.reviewers`` by the desk.
     """
 
     action: ReviewAction
@@ -169,6 +172,9 @@ class ReviewerAction:
     intent: str | None = None
     #: The reviewer confirmed a send the anti-blast guard asked about (a second click).
     confirmed: bool = False
+    #: The version the card showed, when the action names another of its versions that the
+    #: reviewer saw listed beside it (the console shows them all); None: ``draft_id`` itself.
+    shown_draft_id: int | None = None
 
 
 class NoticeKind(enum.StrEnum):
@@ -178,6 +184,9 @@ class NoticeKind(enum.StrEnum):
     NO_CARD = "no_card"
     EDIT_NEEDS_TEXT = "edit_needs_text"
     NOT_PENDING = "not_pending"
+    #: The card shows another version than the one acted on (🔁, an intent fix, the customer
+    #: edited their message): nothing was done, the reviewer looks again.
+    DRAFT_CHANGED = "draft_changed"
     NO_OTHER_VERSION = "no_other_version"
     UNKNOWN_INTENT = "unknown_intent"
     DONE_SEND = "done_send"

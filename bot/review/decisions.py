@@ -68,12 +68,16 @@ class Decisions:
         reviewer = f"{action.platform}:{action.reviewer_id}"
         if action.reviewer_name:
             self._board.reviewer_names[reviewer] = action.reviewer_name
-        view = await self._deciding(partial(self._view_for, action))
-        if view is None:
+        found = await self._deciding(partial(self._view_for, action))
+        if found is None:
             metrics.ACTIONS.labels(kind, "refused").inc()
             return ActionOutcome(applied=False, notice=Notice(NoticeKind.NO_CARD))
-        draft_id = action.draft_id if action.draft_id is not None else view.draft.id
-        if action.action is ReviewAction.VARIANT:
+        view, seen = found
+        draft_id = action.draft_id if action.draft_id is not None else seen
+        if seen != view.draft.id or draft_id is None or draft_id not in (seen, *view.sibling_ids):
+            # Not the version the card shows now: nobody decides on text they did not see.
+            outcome = await self._moved_on(view)
+        elif action.action is ReviewAction.VARIANT:
             outcome = await self._variant(view)
         elif action.action is ReviewAction.FIX_INTENT:
             outcome = await self._fix_intent(view, draft_id, action, reviewer)
@@ -82,20 +86,39 @@ class Decisions:
         metrics.ACTIONS.labels(kind, "applied" if outcome.applied else "refused").inc()
         return outcome
 
-    def _view_for(self, action: ReviewerAction) -> CardView | None:
+    def _view_for(self, action: ReviewerAction) -> tuple[CardView, int | None] | None:
+        """The card ``action`` was made on, and the version the reviewer saw there: the one a
+        button carries, or the one the platform message reacted on shows (the store records
+        it each time that message is updated)."""
         card_id: int | None = None
+        seen: int | None = None
         if action.draft_id is not None:
             card_id = self._store.card_of_draft(action.draft_id)
+            seen = action.draft_id if action.shown_draft_id is None else action.shown_draft_id
         elif action.card is not None:
             # An edit names the prompt it answers (only a reply to that prompt edits); every
             # other action names the card itself.
-            card_id = self._store.card_at(
+            found = self._store.shown_at(
                 desk=action.card.desk,
                 chat_id=action.card.chat_id,
                 message_id=action.card.message_id,
                 kind="edit_prompt" if action.action is ReviewAction.EDIT else "card",
             )
-        return None if card_id is None else self._store.card_view(card_id)
+            if found is not None:
+                card_id, seen = found
+        view = None if card_id is None else self._store.card_view(card_id)
+        return None if view is None else (view, seen)
+
+    async def _moved_on(self, view: CardView) -> ActionOutcome:
+        """Refuse an action on a version the card no longer shows, and show the card as it is
+        now wherever a copy still shows an older version (an update that did not go through)."""
+        card = await self._board.card(view.card_id)
+        if view.draft.status is not DraftStatus.PENDING:
+            return ActionOutcome(applied=False, notice=self._refused(view), card=card)
+        refs = await self._board.refresh(view.card_id, card=card, only_stale=True)
+        return ActionOutcome(
+            applied=False, notice=Notice(NoticeKind.DRAFT_CHANGED), card=card, refs=refs
+        )
 
     def _named(self, notice: Notice) -> Notice:
         """``notice`` with the name of the reviewer who decided first, when one is known."""
@@ -140,12 +163,14 @@ class Decisions:
             card = await self._board.card(view.card_id)
             notice = self._named(Notice(NoticeKind.NOT_PENDING, refusal=result.refusal))
             return ActionOutcome(applied=False, notice=notice, card=card)
-        if draft_id != view.draft.id:
-            # The button was on another version than the card shows now: show what was decided.
-            await self._deciding(partial(self._store.show_on_card, view.message_pk, draft_id))
         if result.outbox_id is not None:
             self._reply_queued()
         card = await self._board.card(view.card_id)
+        if card is not None and card.draft_id != draft_id:
+            # A version listed beside the shown one (the console), or a 🔁 that landed after
+            # the check: the card shows what was decided.
+            await self._deciding(partial(self._store.show_on_card, view.card_id, draft_id))
+            card = await self._board.card(view.card_id)
         refs = await self._board.refresh(view.card_id, card=card)
         return ActionOutcome(
             applied=True, notice=Notice(_DONE[action.action]), card=card, refs=refs

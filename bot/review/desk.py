@@ -299,9 +299,12 @@ class ReviewDesk:
         )
         return None if card_id is None else await self.board.card(card_id)
 
-    async def add_edit_prompt(self, card_id: int, prompt: CardRef) -> None:
-        """Remember that ``prompt`` asks a reviewer for the edited text of ``card_id`` (a reply
-        to it is the edit, whichever process receives it)."""
+    async def add_edit_prompt(
+        self, card_id: int, prompt: CardRef, *, shown_draft_id: int | None = None
+    ) -> None:
+        """Remember that ``prompt`` asks a reviewer for the edited text of ``card_id``, whose
+        draft ``shown_draft_id`` they were looking at (a reply to it is the edit, whichever
+        process receives it, refused if the card moved on meanwhile)."""
         await self._deciding(
             partial(
                 self.store.add_card_post,
@@ -310,6 +313,7 @@ class ReviewDesk:
                 chat_id=prompt.chat_id,
                 message_id=prompt.message_id,
                 kind="edit_prompt",
+                shown_draft_id=shown_draft_id,
             )
         )
 

@@ -67,12 +67,14 @@ def action_to_json(action: ReviewerAction) -> dict[str, Any]:
         "edited_text": action.edited_text,
         "intent": action.intent,
         "confirmed": action.confirmed,
+        "shown_draft_id": action.shown_draft_id,
     }
 
 
 def action_from_json(data: dict[str, Any]) -> ReviewerAction:
     card = data.get("card")
     draft_id = data.get("draft_id")
+    shown = data.get("shown_draft_id")
     return ReviewerAction(
         action=ReviewAction(data["action"]),
         platform=cast(Platform, data["platform"]),
@@ -89,4 +91,5 @@ def action_from_json(data: dict[str, Any]) -> ReviewerAction:
         edited_text=data.get("edited_text"),
         intent=data.get("intent"),
         confirmed=bool(data.get("confirmed")),
+        shown_draft_id=int(shown) if shown is not None else None,
     )

@@ -140,6 +140,9 @@ class Desk(Protocol):
         """The card posted at ``ref`` (or the card an edit prompt at ``ref`` asks about)."""
         ...
 
-    async def add_edit_prompt(self, card_id: int, prompt: CardRef) -> None:
-        """Remember that ``prompt`` asks for the edited text of ``card_id``."""
+    async def add_edit_prompt(
+        self, card_id: int, prompt: CardRef, *, shown_draft_id: int | None = None
+    ) -> None:
+        """Remember that ``prompt`` asks for the edited text of ``card_id`` as it showed
+        ``shown_draft_id``."""
         ...

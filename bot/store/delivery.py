@@ -18,9 +18,8 @@ from typing import Any
 from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import Session
 
-from bot.domain import DraftStatus
 from bot.store.base import StoreBase
-from bot.store.codec import analysis_from_json
+from bot.store.card_rows import card_of_draft_in, card_view_in
 from bot.store.models import (
     INBOUND,
     OUTBOUND,
@@ -28,7 +27,6 @@ from bot.store.models import (
     CardPostRow,
     ConversationRow,
     CustomerRow,
-    DecisionRow,
     DraftRow,
     MessageRow,
     OutboxRow,
@@ -37,13 +35,8 @@ from bot.store.models import (
 )
 from bot.store.queries import (
     PENDING,
-    draft_query,
     insert_for,
-    load_draft,
-    require_row,
-    scalar_int,
     storable,
-    stored_draft,
     touch_conversation,
 )
 from bot.store.records import CardPost, CardView, OutboxItem
@@ -59,19 +52,35 @@ class DeliveryStore(StoreBase):
 
     # --- cards ------------------------------------------------------------------------------
 
-    def show_on_card(self, message_pk: int, draft_id: int) -> int:
-        """Make the card of ``message_pk`` show ``draft_id`` (creating the card); returns its id."""
-        return self._write(
-            partial(show_on_card_in, message_pk=message_pk, draft_id=draft_id, now=utcnow())
-        )
+    def show_on_card(self, card_id: int, draft_id: int) -> bool:
+        """Make card ``card_id`` show ``draft_id`` (the version a reviewer decided); False when
+        it showed it already."""
+
+        def work(session: Session) -> bool:
+            moved = session.execute(
+                update(ReviewCardRow)
+                .where(ReviewCardRow.id == card_id, ReviewCardRow.draft_id != draft_id)
+                .values(draft_id=draft_id, updated_at=utcnow())
+                .returning(ReviewCardRow.id)
+                .execution_options(synchronize_session=False)
+            ).first()
+            return moved is not None
+
+        return self._write(work)
 
     def switch_card_draft(self, card_id: int, *, expected: int, draft_id: int) -> bool:
-        """Compare-and-set the draft a card shows: False when someone switched it first."""
+        """Compare-and-set the draft a card shows: False when someone switched it first, or
+        decided the draft it showed meanwhile."""
+        still_pending = (
+            select(DraftRow.id).where(DraftRow.id == expected, DraftRow.status == PENDING).exists()
+        )
 
         def work(session: Session) -> bool:
             switched = session.execute(
                 update(ReviewCardRow)
-                .where(ReviewCardRow.id == card_id, ReviewCardRow.draft_id == expected)
+                .where(
+                    ReviewCardRow.id == card_id, ReviewCardRow.draft_id == expected, still_pending
+                )
                 .values(draft_id=draft_id, updated_at=utcnow())
                 .returning(ReviewCardRow.id)
                 .execution_options(synchronize_session=False)
@@ -81,10 +90,18 @@ class DeliveryStore(StoreBase):
         return self._write(work)
 
     def add_card_post(
-        self, card_id: int, *, desk: str, chat_id: str, message_id: str, kind: str = "card"
+        self,
+        card_id: int,
+        *,
+        desk: str,
+        chat_id: str,
+        message_id: str,
+        kind: str = "card",
+        shown_draft_id: int | None = None,
     ) -> None:
-        """Remember where a card was posted, so reactions on it and later edits find it; with
-        ``kind="edit_prompt"``, a message that asks a reviewer for the card's edited text."""
+        """Remember where a card was posted, showing ``shown_draft_id``, so reactions on it and
+        later edits find it; with ``kind="edit_prompt"``, a message that asks a reviewer for the
+        card's edited text (``shown_draft_id``: the draft the reviewer was editing)."""
 
         def work(session: Session) -> None:
             session.execute(
@@ -95,6 +112,7 @@ class DeliveryStore(StoreBase):
                     chat_id=chat_id,
                     platform_message_id=message_id,
                     kind=kind,
+                    shown_draft_id=shown_draft_id,
                     created_at=utcnow(),
                 )
                 .on_conflict_do_nothing(
@@ -113,11 +131,63 @@ class DeliveryStore(StoreBase):
 
         def work(session: Session) -> list[CardPost]:
             rows = session.execute(
-                select(CardPostRow.desk, CardPostRow.chat_id, CardPostRow.platform_message_id)
+                select(
+                    CardPostRow.desk,
+                    CardPostRow.chat_id,
+                    CardPostRow.platform_message_id,
+                    CardPostRow.shown_draft_id,
+                )
                 .where(CardPostRow.card_id == card_id, CardPostRow.kind == "card")
                 .order_by(CardPostRow.id)
             ).all()
-            return [CardPost(desk=r[0], chat_id=r[1], message_id=r[2]) for r in rows]
+            return [
+                CardPost(desk=r[0], chat_id=r[1], message_id=r[2], shown_draft_id=r[3])
+                for r in rows
+            ]
+
+        return self._read(work)
+
+    def mark_shown(
+        self, card_id: int, *, desk: str, chat_id: str, message_id: str, draft_id: int
+    ) -> None:
+        """Record that the card message at ``message_id`` now shows ``draft_id`` (its update
+        went through)."""
+
+        def work(session: Session) -> None:
+            session.execute(
+                update(CardPostRow)
+                .where(
+                    CardPostRow.card_id == card_id,
+                    CardPostRow.desk == desk,
+                    CardPostRow.chat_id == chat_id,
+                    CardPostRow.platform_message_id == message_id,
+                    CardPostRow.kind == "card",
+                )
+                .values(shown_draft_id=draft_id)
+                .execution_options(synchronize_session=False)
+            )
+
+        self._write(work)
+
+    def shown_at(
+        self, *, desk: str, chat_id: str, message_id: str, kind: str = "card"
+    ) -> tuple[int, int | None] | None:
+        """The card posted as ``message_id`` in ``chat_id`` (or asked about by an edit prompt)
+        and the draft that message shows; None when no card was posted there."""
+
+        def work(session: Session) -> tuple[int, int | None] | None:
+            found = session.execute(
+                select(CardPostRow.card_id, CardPostRow.shown_draft_id).where(
+                    CardPostRow.desk == desk,
+                    CardPostRow.chat_id == chat_id,
+                    CardPostRow.platform_message_id == message_id,
+                    CardPostRow.kind == kind,
+                )
+            ).one_or_none()
+            if found is None:
+                return None
+            shown = None if found.shown_draft_id is None else int(found.shown_draft_id)
+            return int(found.card_id), shown
 
         return self._read(work)
 
@@ -379,93 +449,3 @@ def _outbox_item(session: Session, outbox_id: int) -> OutboxItem:
         last_error=outbox.last_error,
         platform_message_id=outbox.platform_message_id,
     )
-
-
-def show_on_card_in(
-    session: Session, *, message_pk: int, draft_id: int, now: datetime, verified: bool = False
-) -> int:
-    """``DeliveryStore.show_on_card`` within ``session``; ``verified``: the message is known to
-    exist."""
-    if not verified:
-        require_row(session, MessageRow, message_pk, "message")
-    cards = insert_for(session, ReviewCardRow).values(
-        message_id=message_pk, draft_id=draft_id, created_at=now, updated_at=now
-    )
-    return scalar_int(
-        session,
-        cards.on_conflict_do_update(
-            index_elements=[ReviewCardRow.message_id],
-            set_={"draft_id": cards.excluded.draft_id, "updated_at": now},
-        ).returning(ReviewCardRow.id),
-    )
-
-
-def card_view_in(session: Session, *, card_id: int) -> CardView | None:
-    """``DeliveryStore.card_view`` within ``session``."""
-    head = session.execute(
-        select(
-            ReviewCardRow.draft_id,
-            ReviewCardRow.message_id,
-            MessageRow.text,
-            MessageRow.attachment_kind,
-            MessageRow.received_at,
-            CustomerRow.display_name,
-            CustomerRow.platform_user_id,
-            CustomerRow.platform,
-            AnalysisRow.payload,
-        )
-        .join(MessageRow, ReviewCardRow.message_id == MessageRow.id)
-        .join(ConversationRow, MessageRow.conversation_id == ConversationRow.id)
-        .join(CustomerRow, ConversationRow.customer_id == CustomerRow.id)
-        .outerjoin(AnalysisRow, AnalysisRow.message_id == MessageRow.id)
-        .where(ReviewCardRow.id == card_id)
-    ).one_or_none()
-    if head is None:
-        return None
-    draft = load_draft(session, draft_id=head.draft_id)
-    if draft is None:
-        return None
-    siblings = tuple(
-        stored_draft(row, customer_pk)
-        for row, customer_pk in session.execute(
-            draft_query()
-            .where(
-                DraftRow.message_id == head.message_id,
-                DraftRow.created_at == draft.created_at,
-            )
-            .order_by(DraftRow.rank, DraftRow.id)
-        ).all()
-    )
-    decision = None
-    if draft.status is not DraftStatus.PENDING:  # a pending draft has no decision to show
-        decision = session.execute(
-            select(DecisionRow.action, DecisionRow.reviewer, DecisionRow.decided_at)
-            .where(DecisionRow.draft_id == draft.id)
-            .order_by(DecisionRow.id.desc())
-            .limit(1)
-        ).one_or_none()
-    return CardView(
-        card_id=card_id,
-        draft=draft,
-        message_pk=int(head.message_id),
-        message_text=head.text,
-        attachment_kind=head.attachment_kind,
-        received_at=head.received_at,
-        customer_name=head.display_name or head.platform_user_id,
-        customer_platform=head.platform,
-        analysis=analysis_from_json(head.payload),
-        siblings=siblings,
-        decided_action=None if decision is None else decision.action,
-        decided_by=None if decision is None else decision.reviewer,
-        decided_at=None if decision is None else decision.decided_at,
-    )
-
-
-def card_of_draft_in(session: Session, *, draft_id: int) -> int | None:
-    """``DeliveryStore.card_of_draft`` within ``session``."""
-    found = session.execute(
-        select(ReviewCardRow.id)
-        .join(DraftRow, DraftRow.message_id == ReviewCardRow.message_id)
-        .where(DraftRow.id == draft_id)
-    ).scalar_one_or_none()
-    return None if found is None else int(found)

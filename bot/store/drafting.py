@@ -26,19 +26,20 @@ from sqlalchemy.orm import Session
 
 from bot.domain import Analysis, CustomerProfile, Draft, InboundMessage
 from bot.store.base import StoreBase
-from bot.store.delivery import card_of_draft_in, card_view_in, show_on_card_in
+from bot.store.card_rows import card_of_draft_in, card_view_in, open_card_in, show_on_card_in
 from bot.store.intake import claim_event_in, profile_in, record_inbound_in, save_analysis_in
 from bot.store.models import (
     INBOUND,
     OUTBOUND,
     CardPostRow,
+    ConversationRow,
     CustomerRow,
     DraftRow,
     MessageRow,
     ReviewCardRow,
     utcnow,
 )
-from bot.store.queries import aware
+from bot.store.queries import aware, lock_row
 from bot.store.records import CardView, RecordedMessage, SavedDrafts
 from bot.store.review import save_drafts_in
 
@@ -84,7 +85,8 @@ class SavedDrafting:
     saved: SavedDrafts
     #: The card now showing the best new draft (None when there is no draft).
     card: CardView | None
-    #: The card was already on a desk (an edited message, a fixed intent): update it in place.
+    #: The card was already on a desk and still open (an edited message, a fixed intent): update
+    #: it in place. A decided card is never reopened: an edited message then gets a new card.
     card_was_posted: bool
     #: Other cards whose drafts the new ones superseded (earlier messages of the conversation).
     superseded_cards: tuple[int, ...]
@@ -177,6 +179,10 @@ def _save_drafting_in(session: Session, item: Drafting, *, now: datetime) -> Sav
             .values(changes)
             .execution_options(synchronize_session=False)
         )
+    # Whether the message's card is still open is read under the conversation's lock (decisions
+    # take it too), before the new drafts supersede the pending ones.
+    lock_row(session, ConversationRow, recorded.conversation_pk)
+    open_card = open_card_in(session, message_pk=recorded.message_pk)
     saved = save_drafts_in(
         session,
         conversation_pk=recorded.conversation_pk,
@@ -186,22 +192,16 @@ def _save_drafting_in(session: Session, item: Drafting, *, now: datetime) -> Sav
     )
     if not saved.draft_ids:
         return SavedDrafting(saved, None, card_was_posted=False, superseded_cards=())
-    had_card = bool(
-        session.execute(
-            select(exists().where(ReviewCardRow.message_id == recorded.message_pk))
-        ).scalar_one()
-    )
-    was_posted = bool(
-        session.execute(
-            select(
-                exists()
-                .where(ReviewCardRow.message_id == recorded.message_pk)
-                .where(CardPostRow.card_id == ReviewCardRow.id)
-            )
-        ).scalar_one()
+    had_card = open_card is not None
+    was_posted = open_card is not None and bool(
+        session.execute(select(exists().where(CardPostRow.card_id == open_card))).scalar_one()
     )
     card_id = show_on_card_in(
-        session, message_pk=recorded.message_pk, draft_id=saved.draft_ids[0], now=now, verified=True
+        session,
+        message_pk=recorded.message_pk,
+        draft_id=saved.draft_ids[0],
+        now=now,
+        card_id=open_card,
     )
     others = {card_of_draft_in(session, draft_id=d) for d in saved.superseded_ids}
     superseded = tuple(sorted(c for c in others if c is not None and c != card_id))

@@ -273,12 +273,15 @@ class IntentCorrectionRow(Base):
 
 
 class ReviewCardRow(Base):
-    """The review card of one customer message: which of its drafts the card shows now."""
+    """A review card of one customer message: which of its drafts the card shows now.
+
+    A message has one card until a reviewer decides it; a customer who then edits the message
+    gets a new card (the decided one is never reopened): the newest card is the message's."""
 
     __tablename__ = "review_cards"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    message_id: Mapped[int] = mapped_column(ForeignKey("messages.id"), unique=True)
+    message_id: Mapped[int] = mapped_column(ForeignKey("messages.id"), index=True)
     draft_id: Mapped[int] = mapped_column(ForeignKey("drafts.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -298,6 +301,9 @@ class CardPostRow(Base):
     #: "card", or "edit_prompt": a message asking a reviewer for the edited text of the card
     #: (a reply to it is the edit, whichever replica receives it).
     kind: Mapped[str] = mapped_column(default="card", server_default="card")
+    #: The draft this platform message shows (set when posted, and after each update that
+    #: succeeded): a reaction on it acts on that draft, or is refused once the card moved on.
+    shown_draft_id: Mapped[int | None] = mapped_column(Integer, default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

@@ -82,6 +82,8 @@ class CardPost:
     desk: str
     chat_id: str
     message_id: str
+    #: The draft that message shows (None: not known, posted before it was recorded).
+    shown_draft_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -196,3 +196,34 @@ async def test_another_site_cannot_post_through_a_reviewers_browser(
         headers={"Origin": playground.url},
     )
     assert same.status_code == 202, same.text
+
+
+async def test_a_send_on_the_version_before_another_version_is_refused(
+    client: httpx.AsyncClient,
+) -> None:
+    answer = await say(client, "Léa", "Merci beaucoup, super service!", "lea-seen01")
+    first = answer.json()["card"]
+    assert first["variants"] >= 2
+    switched = await client.post(
+        "/api/actions", json={"draft_id": first["draft_id"], "action": "variant"}
+    )
+    second = switched.json()["card"]
+    assert second["draft_id"] != first["draft_id"]
+
+    # A second tab still showing version 1 sends it.
+    stale = await client.post(
+        "/api/actions", json={"draft_id": first["draft_id"], "action": "send"}
+    )
+
+    assert stale.status_code == 200
+    assert stale.json()["applied"] is False
+    assert stale.json()["notice"].startswith("The draft changed: look again")
+    assert stale.json()["card"]["draft_id"] == second["draft_id"]  # the page shows it again
+    assert stale.json()["card"]["status"] == "pending"
+    state = (await client.get("/api/state")).json()
+    assert [m["sender"] for m in state["conversations"][0]["messages"]] == ["customer"]
+    sent = await client.post(
+        "/api/actions", json={"draft_id": second["draft_id"], "action": "send"}
+    )
+    assert sent.json()["applied"] is True
+    assert sent.json()["card"]["draft_text"] == second["draft_text"]

@@ -7,6 +7,7 @@ customer received. The platform adapters have their own end-to-end tests against
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -17,7 +18,7 @@ from bot.config import AppConfig, Reviewers
 from bot.domain import Analysis, DraftStatus, InboundMessage, ReviewAction
 from bot.drafting.replier import Replier, ReplyRequest
 from bot.nlp.analyser import Analyser
-from bot.review.cards import CardRef, NoticeKind, ReviewCard, ReviewerAction
+from bot.review.cards import CardRef, Notice, NoticeKind, ReviewCard, ReviewerAction
 from bot.review.desk import ReviewDesk
 from bot.review.fakes import MemoryChannel, MemorySurface
 from bot.review.outbox import OutboxSender, Pacer
@@ -404,3 +405,204 @@ async def test_the_leaders_sweep_erases_what_is_older_than_the_retention_period(
     finally:
         await desk.stop()
         desk.close()
+
+
+# --- decisions bound to the version the reviewer saw ------------------------------------------
+
+
+def react(action: ReviewAction, ref: CardRef, *, who: str = REVIEWER) -> ReviewerAction:
+    """A reaction on the card message at ``ref``: it names the message, not a draft."""
+    return ReviewerAction(
+        action=action, platform="slack", reviewer_id=who, reviewer_name="Léa", card=ref
+    )
+
+
+async def test_a_send_on_the_version_before_another_version_is_refused(
+    desk: ReviewDesk, surface: MemorySurface, channel: MemoryChannel
+) -> None:
+    await desk.receive(says("Merci beaucoup, super service!"), event_id="seen-1")
+    ref, first = last(surface)
+    switched = await desk.act(click(ReviewAction.VARIANT, first))
+    assert switched.applied
+
+    # ✅ still carrying version 1, pressed on a copy that had not caught up.
+    stale = await desk.act(click(ReviewAction.SEND, first))
+
+    assert not stale.applied
+    assert stale.notice is not None
+    assert stale.notice.kind is NoticeKind.DRAFT_CHANGED
+    assert notice_text(stale.notice, ZONE).startswith("The draft changed: look again")
+    assert stale.card is not None
+    assert stale.card.draft_id != first.draft_id
+    assert stale.card.status is DraftStatus.PENDING
+    assert desk.store.outbox_counts() == {}  # nothing queued: nothing can be sent
+    assert (await desk.card_for_draft(first.draft_id)).draft_id == stale.card.draft_id  # type: ignore[union-attr]
+    # The version on the card now is the one that can be sent.
+    shown = surface.cards[ref.message_id]
+    assert (await desk.act(click(ReviewAction.SEND, shown))).applied
+    await wait_until(lambda: len(channel.sent) == 1)
+    assert channel.sent[0].text == shown.draft_text != first.draft_text
+
+
+def test_the_draft_changed_notice_is_worded_in_french_too(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("REPLIQUE_LANG", "fr")
+    text = notice_text(Notice(NoticeKind.DRAFT_CHANGED), ZONE)
+    assert text.startswith("Le brouillon a changé : relisez-le")
+
+
+async def test_a_send_on_the_draft_an_intent_fix_replaced_is_refused(
+    desk: ReviewDesk, surface: MemorySurface
+) -> None:
+    await desk.receive(says("I want a refund, the mug arrived broken"), event_id="seen-2")
+    _, before = last(surface)
+    fixed = await desk.act(click(ReviewAction.FIX_INTENT, before, intent="complaint"))
+    assert fixed.applied
+
+    for action in (ReviewAction.SEND, ReviewAction.DISCARD, ReviewAction.VARIANT):
+        stale = await desk.act(click(action, before))
+        assert not stale.applied
+        assert stale.notice is not None
+        assert stale.notice.kind is NoticeKind.DRAFT_CHANGED
+    assert desk.store.outbox_counts() == {}
+    assert fixed.card is not None
+    now = await desk.card_for_draft(fixed.card.draft_id)
+    assert now is not None
+    assert (now.draft_id, now.status) == (fixed.card.draft_id, DraftStatus.PENDING)
+
+
+async def test_a_reaction_acts_on_the_version_its_message_shows(
+    desk: ReviewDesk, surface: MemorySurface, channel: MemoryChannel
+) -> None:
+    await desk.receive(says("Merci beaucoup, super service!"), event_id="seen-3")
+    ref, first = last(surface)
+    switched = await desk.act(click(ReviewAction.VARIANT, first))
+    assert switched.card is not None
+    assert surface.cards[ref.message_id].draft_id == switched.card.draft_id  # updated
+
+    assert (await desk.act(react(ReviewAction.SEND, ref))).applied
+
+    await wait_until(lambda: len(channel.sent) == 1)
+    assert channel.sent[0].text == switched.card.draft_text
+
+
+async def test_a_reaction_on_a_message_the_update_did_not_reach_is_refused(
+    desk: ReviewDesk, surface: MemorySurface, channel: MemoryChannel
+) -> None:
+    await desk.receive(says("Merci beaucoup, super service!"), event_id="seen-4")
+    ref, first = last(surface)
+    surface.fail_next(DeliveryFailed("chat.update failed"))
+    switched = await desk.act(click(ReviewAction.VARIANT, first))
+    assert switched.applied
+    assert switched.card is not None
+    assert surface.cards[ref.message_id].draft_id == first.draft_id  # still the old version
+
+    refused = await desk.act(react(ReviewAction.SEND, ref))
+
+    assert not refused.applied
+    assert refused.notice is not None
+    assert refused.notice.kind is NoticeKind.DRAFT_CHANGED
+    assert desk.store.outbox_counts() == {}
+    # The refusal showed the card as it is on the copy that had missed the update.
+    assert surface.cards[ref.message_id].draft_id == switched.card.draft_id
+    assert refused.refs == (ref,)
+    assert (await desk.act(react(ReviewAction.SEND, ref))).applied
+    await wait_until(lambda: len(channel.sent) == 1)
+    assert channel.sent[0].text == switched.card.draft_text
+
+
+class HeldSurface(MemorySurface):
+    """A surface whose card updates wait until the test lets them through."""
+
+    def __init__(self) -> None:
+        super().__init__("slack", chat_id="C_DESK")
+        self.updating = asyncio.Event()
+        self.release = asyncio.Event()
+
+    async def update_card(self, ref: CardRef, card: ReviewCard) -> None:
+        self.updating.set()
+        await self.release.wait()
+        await super().update_card(ref, card)
+
+
+async def test_a_reaction_while_the_message_is_being_updated_is_refused(
+    desk: ReviewDesk, channel: MemoryChannel
+) -> None:
+    surface = HeldSurface()
+    desk.add_surface(surface)
+    await desk.receive(says("Merci beaucoup, super service!"), event_id="seen-5")
+    ref, first = last(surface)
+
+    switching = asyncio.create_task(desk.act(click(ReviewAction.VARIANT, first)))
+    await asyncio.wait_for(surface.updating.wait(), timeout=10)
+    # The store shows version 2; the platform message still shows version 1.
+    reacting = asyncio.create_task(desk.act(react(ReviewAction.SEND, ref)))
+    await asyncio.sleep(0.2)
+    surface.release.set()
+    switched, refused = await asyncio.gather(switching, reacting)
+
+    assert switched.applied
+    assert not refused.applied
+    assert refused.notice is not None
+    assert refused.notice.kind is NoticeKind.DRAFT_CHANGED
+    assert desk.store.outbox_counts() == {}
+    assert channel.sent == []
+
+
+async def test_a_customer_edit_of_an_answered_message_gets_a_new_card(
+    desk: ReviewDesk, surface: MemorySurface, channel: MemoryChannel
+) -> None:
+    await desk.receive(says("bonjour", message_id="31"), event_id="seen-6")
+    old_ref, asked = last(surface)
+    assert (await desk.act(click(ReviewAction.SEND, asked))).applied
+    await wait_until(lambda: len(channel.sent) == 1)
+    decided = surface.cards[old_ref.message_id]
+    updates = len(surface.shown)
+
+    await desk.receive(
+        says("bonjour, ma commande 7781 est en retard", message_id="31"), event_id="seen-7"
+    )
+
+    new_ref, fresh = last(surface)
+    assert new_ref != old_ref
+    assert fresh.card_id != asked.card_id
+    assert fresh.status is DraftStatus.PENDING
+    assert "7781" in summary_line(fresh.analysis)
+    # The decided card was left exactly as it was: not updated, not reopened.
+    assert surface.cards[old_ref.message_id] == decided
+    assert surface.shown[updates:] == [fresh]
+    still = await desk.card_for_draft(asked.draft_id)
+    assert still is not None
+    assert (still.card_id, still.status) == (asked.card_id, DraftStatus.SENT)
+    # Acting on the old card changes nothing; the new card is decided on its own.
+    for action in (click(ReviewAction.SEND, asked), react(ReviewAction.SEND, old_ref)):
+        refused = await desk.act(action)
+        assert not refused.applied
+        assert refused.notice is not None
+        assert refused.notice.kind is NoticeKind.NOT_PENDING
+    assert (await desk.act(react(ReviewAction.SEND, new_ref))).applied
+    await wait_until(lambda: len(channel.sent) == 2)
+    assert channel.sent[1].text == fresh.draft_text
+
+
+async def test_a_version_listed_beside_the_shown_one_can_be_sent_from_the_console(
+    desk: ReviewDesk, surface: MemorySurface, channel: MemoryChannel
+) -> None:
+    await desk.receive(says("Merci beaucoup, super service!"), event_id="seen-8")
+    ref, card = last(surface)
+    second = card.versions[1]
+    picked = ReviewerAction(
+        action=ReviewAction.SEND,
+        platform="slack",
+        reviewer_id=REVIEWER,
+        draft_id=second.draft_id,
+        shown_draft_id=card.draft_id,
+    )
+
+    outcome = await desk.act(picked)
+
+    assert outcome.applied
+    assert outcome.card is not None
+    assert (outcome.card.draft_id, outcome.card.status) == (second.draft_id, DraftStatus.SENT)
+    assert surface.cards[ref.message_id].draft_id == second.draft_id
+    await wait_until(lambda: len(channel.sent) == 1)
+    assert channel.sent[0].text == second.text

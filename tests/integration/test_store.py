@@ -255,7 +255,7 @@ def test_migrations_from_empty_match_the_models(engine: Engine) -> None:
         context = MigrationContext.configure(conn, opts={"compare_type": True})
         assert compare_metadata(context, Base.metadata) == []
         head = ScriptDirectory.from_config(alembic_config()).get_current_head()
-        assert context.get_current_revision() == head == "0006"
+        assert context.get_current_revision() == head == "0007"
 
 
 def test_migrations_downgrade_to_base_and_up_again(engine: Engine) -> None:

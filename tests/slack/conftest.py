@@ -258,7 +258,9 @@ class FakeDesk:
         draft_id = self._draft_at(ref) if kind == "card" else None
         return self.cards.get(draft_id) if draft_id is not None else None
 
-    async def add_edit_prompt(self, card_id: int, prompt: CardRef) -> None:
+    async def add_edit_prompt(
+        self, card_id: int, prompt: CardRef, *, shown_draft_id: int | None = None
+    ) -> None:
         raise AssertionError("Slack edits in a modal, never through a prompt message")
 
 

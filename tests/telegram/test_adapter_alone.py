@@ -58,7 +58,9 @@ class PostingDesk:
     async def card_at(self, ref: CardRef, *, kind: str = "card") -> ReviewCard | None:
         return None
 
-    async def add_edit_prompt(self, card_id: int, prompt: CardRef) -> None:
+    async def add_edit_prompt(
+        self, card_id: int, prompt: CardRef, *, shown_draft_id: int | None = None
+    ) -> None:
         raise AssertionError("no reviewer edits in these tests")
 
     async def accept(self, message: InboundMessage, *, event_id: str | None = None) -> int | None:
