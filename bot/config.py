@@ -58,7 +58,10 @@ class Settings(BaseSettings):
     """The environment variables (docs/configuration.md). Secrets are ``SecretStr``: they never
     print or log."""
 
-    model_config = SettingsConfigDict(env_prefix="", case_sensitive=False, extra="ignore")
+    # An empty variable (`SLACK_BOT_TOKEN=` in an env file) is unset, not an empty secret.
+    model_config = SettingsConfigDict(
+        env_prefix="", case_sensitive=False, extra="ignore", env_ignore_empty=True
+    )
 
     telegram_bot_token: SecretStr | None = None
     telegram_api_url: str = "https://api.telegram.org/bot"
