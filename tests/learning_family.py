@@ -19,10 +19,10 @@ FIXED = (
     "Il me reste combien de points à dépenser ?",
     "Combien de points j'ai accumulé depuis janvier ?",
     "J'en suis à combien de points fidélité ?",
-    "Pouvez-vous vérifier mon total de points svp ?",
+    "Le total de mes points fidélité, c'est combien ?",
     "Combien vaut mon solde de points aujourd'hui ?",
     "Mon compte fidélité affiche combien de points ?",
-    "Salut ! Mes points de fidélité, j'en ai combien ?",
+    "Je cumule combien de points au juste ?",
     "Ça fait combien de points avec mon dernier achat ?",
     "Est-ce que vous pouvez me donner mon nombre de points ?",
 )

@@ -114,14 +114,15 @@ async def test_metrics_hold_no_personal_data(
     scraped = generate_latest(metrics.REGISTRY).decode()
     for secret in ("Zéphyrine", "55120", "zq@example.org", "5550002", "U_STRANGER", REVIEWER):
         assert secret not in scraped
-    # Labels are closed sets (platform, desk, action, outcome, reason), never an id or a text.
+    # Labels are closed sets (platform, desk, action, outcome, reason, work lane), never an id
+    # or a text.
     names = {
         label
         for family in metrics.REGISTRY.collect()
         for sample in family.samples
         for label in sample.labels
     }
-    assert names <= {"platform", "desk", "action", "outcome", "reason", "le"}
+    assert names <= {"platform", "desk", "action", "outcome", "reason", "lane", "le"}
 
 
 def entry(actor: str, outcome: str, *, reason: str | None = None) -> AuditEntry:

@@ -259,8 +259,8 @@ async def test_another_version_then_discard_and_nothing_is_sent(replique: Repliq
     await replique.click(card, "variant")
     changed = await replique.card_changes(card, lambda c: flat(c["blocks"]) != first)
     assert buttons(changed)  # still waiting for a decision
-    assert "*Draft* (1/3)" in first
-    assert "*Draft* (2/3)" in flat(changed["blocks"])
+    assert "*Draft* (1/" in first
+    assert "*Draft* (2/" in flat(changed["blocks"])
     assert draft_of(changed) != draft_of(card)
 
     await replique.react(replique.card_now(card), "x")
