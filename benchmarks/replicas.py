@@ -224,7 +224,9 @@ async def flood_with_clicks(rate: float, seconds: float, clicks: int) -> dict[st
                     channel=CREVIEW,
                     message_ts=ts,
                 )
-                replies.append(await _first_reply_after(r, clicked) - clicked)
+                replies.append(
+                    await _first_call_after(r, clicked, "chat.postMessage", CCUST) - clicked
+                )
                 other_ts = cards[clicks + k][1]
                 edit = _button(r.api.message(CREVIEW, other_ts), "replique_edit")
                 clicked = time.perf_counter()
@@ -235,7 +237,7 @@ async def flood_with_clicks(rate: float, seconds: float, clicks: int) -> dict[st
                     channel=CREVIEW,
                     message_ts=other_ts,
                 )
-                modals.append(await _views_open_after(r, clicked) - clicked)
+                modals.append(await _first_call_after(r, clicked, "views.open") - clicked)
                 # Slack's pace for one channel is a message a second: wait it out, so the
                 # figure is the desk's latency, not the platform's rate limit.
                 await asyncio.sleep(1.1)
@@ -265,25 +267,15 @@ def _button(message: dict[str, Any], action_id: str) -> str:
     raise LookupError(action_id)
 
 
-async def _first_reply_after(r: Rig, since: float, timeout: float = 30.0) -> float:
+async def _first_call_after(
+    r: Rig, since: float, method: str, channel: str | None = None, timeout: float = 30.0
+) -> float:
+    """When the fake Slack API first received ``method`` (to ``channel``) after ``since``."""
     deadline = time.perf_counter() + timeout
     while time.perf_counter() < deadline:
         for call in r.api.calls:
-            if (
-                call.method == "chat.postMessage"
-                and call.args.get("channel") == CCUST
-                and call.at >= since
-            ):
-                return call.at
-        await asyncio.sleep(0.005)
-    return deadline
-
-
-async def _views_open_after(r: Rig, since: float, timeout: float = 10.0) -> float:
-    deadline = time.perf_counter() + timeout
-    while time.perf_counter() < deadline:
-        for call in r.api.calls:
-            if call.method == "views.open" and call.at >= since:
+            wanted = channel is None or call.args.get("channel") == channel
+            if call.method == method and wanted and call.at >= since:
                 return call.at
         await asyncio.sleep(0.005)
     return deadline

@@ -181,8 +181,8 @@ class TelegramAdapter:
                     allowed_updates=list(ALLOWED_UPDATES),
                 )
                 for update in updates:
-                    await self.take(update)
-                    # Stored: the next getUpdates confirms it to Telegram.
+                    await self._take_readable(update)
+                    # Stored (or unreadable, and never will be): the next getUpdates confirms it.
                     offset = update.update_id + 1
                 failures = 0
             except asyncio.CancelledError:
@@ -277,12 +277,29 @@ class TelegramAdapter:
             log.warning("telegram: webhook body is not a Telegram update")
             return Response(status_code=400)
         try:
-            await self.take(update)
+            if not await self._take_readable(update):
+                return Response(status_code=400)
         except StoreError:
             # Not stored: Telegram must send it again, so it is not told "received".
             log.warning("telegram: update %s not stored (store unavailable): 503", update.update_id)
             return Response(status_code=503)
         return Response(status_code=200)
+
+    async def _take_readable(self, update: Update) -> bool:
+        """``take``, or False for an update whose fields are not what Telegram sends (a field
+        missing or null): it is logged, never retried forever. StoreError still raises."""
+        try:
+            await self.take(update)
+        except StoreError:
+            raise
+        except (AttributeError, TypeError, ValueError, KeyError) as exc:
+            log.warning(
+                "telegram: update %s is not one it can read (%s); skipped",
+                update.update_id,
+                type(exc).__name__,
+            )
+            return False
+        return True
 
     async def take(self, update: Update) -> None:
         """Store what ``update`` asks for (or answer what needs no storing); raises StoreError

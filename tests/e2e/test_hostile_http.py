@@ -16,7 +16,7 @@ from typing import Any
 import httpx
 import pytest
 import uvicorn
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from pydantic import SecretStr
 
@@ -215,6 +215,8 @@ telegramish = st.fixed_dictionaries(
 
 @FUZZ
 @given(body=st.one_of(json_values, telegramish).map(json.dumps) | st.binary(max_size=200))
+# Once found: a message whose chat is null parsed, then broke the adapter (a 500).
+@example(body='{"update_id": 0, "message": {"message_id": null, "date": null, "chat": null}}')
 async def test_any_body_with_the_secret_gets_200_or_400_from_the_telegram_webhook(
     served: Served, body: str | bytes
 ) -> None:

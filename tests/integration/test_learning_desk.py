@@ -127,11 +127,20 @@ async def test_what_reviewers_do_with_each_variant_ranks_the_next_drafts(
     for i in range(1, 5):
         card = await card_for(desk, surface, asks(i))
         edited = version(card, "en/order_status/with_number").draft_id
-        done = await desk.act(click(ReviewAction.EDIT, edited, edited_text="On its way, sorry!"))
+        # The reviewer picks that version among those the card lists (as the console does).
+        done = await desk.act(
+            click(
+                ReviewAction.EDIT,
+                edited,
+                edited_text="On its way, sorry!",
+                shown_draft_id=card.draft_id,
+            )
+        )
         assert done.applied
     for i in range(5, 11):
         card = await card_for(desk, surface, asks(i))
-        assert (await desk.act(click(ReviewAction.SEND, version(card, other).draft_id))).applied
+        sent = click(ReviewAction.SEND, version(card, other).draft_id, shown_draft_id=card.draft_id)
+        assert (await desk.act(sent)).applied
     ranked = await card_for(
         desk, surface, says("Where is my order 99001? Not here yet.", customer="z", name="Zoé")
     )
@@ -262,7 +271,12 @@ async def test_frequent_edits_become_a_variant_that_passes_the_check(
         draft = version(card, "en/order_status/with_number")
         edited = draft.text.replace(" today.", " today." + added, 1)
         assert edited != draft.text
-        await desk.act(click(ReviewAction.EDIT, draft.draft_id, edited_text=edited))
+        done = await desk.act(
+            click(
+                ReviewAction.EDIT, draft.draft_id, edited_text=edited, shown_draft_id=card.draft_id
+            )
+        )
+        assert done.applied
 
     groups = group_edits(desk.store.template_edits())
     assert [(g.template, g.count) for g in groups] == [("en/order_status/with_number", 3)]

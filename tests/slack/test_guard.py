@@ -14,7 +14,7 @@ from urllib.parse import quote
 
 import aiohttp
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from tests.slack.conftest import CCUST, SIGNING_SECRET, UCUST, SlackRig
@@ -154,6 +154,8 @@ bodies = st.one_of(
 
 @FUZZ
 @given(body=bodies, signed=st.booleans(), form=st.booleans())
+# Once found: bolt failed reading a null event while routing it (a 500 before the guard's catch).
+@example(body=b'{"type":"event_callback","event":null}', signed=True, form=False)
 async def test_any_body_gets_401_unsigned_and_never_500_signed(
     rig: SlackRig, body: bytes, signed: bool, form: bool
 ) -> None:

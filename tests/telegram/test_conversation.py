@@ -306,3 +306,13 @@ async def test_start_and_help_answer_in_the_users_language(replique: Replique) -
     )
     assert str(MARC["id"]) in desk_help.text
     assert replique.cards() == []
+
+
+async def test_an_update_it_cannot_read_is_skipped_and_polling_goes_on(replique: Replique) -> None:
+    # Fields Telegram always sends are null here: the update is confirmed and skipped, never
+    # fetched again and again while the customers behind it wait.
+    replique.fake.push_update({"message": {"message_id": None, "date": None, "chat": None}})
+    replique.customer_says(ORDER)
+    # Behind the unreadable update, the next customer's message still gets its card.
+    card = await replique.card_for(ORDER)
+    assert "88123" in card["text"]
