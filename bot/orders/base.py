@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from bot.domain import ORDER_STATUSES, Order, OrderItem, OrderStatus
 
 __all__ = [
+    "TIMED_OUT",
     "OrderProvider",
     "ProviderFailure",
     "local_day",
@@ -24,6 +25,10 @@ __all__ = [
     "status_of",
     "text_or_none",
 ]
+
+
+#: The reason of a ``ProviderFailure`` when the order system did not answer in time.
+TIMED_OUT = "timed out"
 
 
 class ProviderFailure(Exception):

@@ -32,7 +32,7 @@ from functools import partial
 from typing import Any
 
 from bot.domain import Analysis, CustomerProfile, Facts, FactsProblem, Order
-from bot.orders.base import OrderProvider, ProviderFailure, same_email
+from bot.orders.base import TIMED_OUT, OrderProvider, ProviderFailure, same_email
 
 __all__ = ["ORDER_INTENTS", "Breaker", "OrderLookup", "References", "references"]
 
@@ -211,7 +211,9 @@ class OrderLookup:
         except Exception as exc:
             reason = exc.reason if isinstance(exc, ProviderFailure) else type(exc).__name__
             log.warning("order lookup failed (%s): %s", self.source, reason)
-            return done(_Outcome(None, "unreachable"))
+            # The request's own timeout (about the budget) may fire just before the budget does.
+            timed_out = isinstance(exc, ProviderFailure) and exc.reason == TIMED_OUT
+            return done(_Outcome(None, "timeout" if timed_out else "unreachable"))
         return done(outcome)
 
     def _resolve(self, refs: References, get: Callable[[str, str], Any]) -> _Outcome:

@@ -8,7 +8,7 @@ from typing import Any
 
 import httpx
 
-from bot.orders.base import ProviderFailure
+from bot.orders.base import TIMED_OUT, ProviderFailure
 
 __all__ = ["JsonClient"]
 
@@ -45,7 +45,7 @@ class JsonClient:
         try:
             response = self._client.request(method, url, **kwargs)
         except httpx.TimeoutException:
-            raise ProviderFailure("timed out") from None
+            raise ProviderFailure(TIMED_OUT) from None
         except httpx.HTTPError as exc:
             raise ProviderFailure(f"unreachable: {type(exc).__name__}") from None
         if response.status_code == 404:

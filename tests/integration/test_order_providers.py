@@ -158,7 +158,8 @@ def test_a_hanging_order_system_never_holds_a_draft_past_the_budget(
     lookup.close()
     assert facts.problem == "timeout"
     assert facts.order is None
-    assert 0.19 <= waited < 0.4, waited
+    # The fake hangs 5 s: well under that, the budget cut the wait (a loose bound, not speed).
+    assert 0.19 <= waited < 2.0, waited
 
 
 @pytest.mark.parametrize("mode", ["500", "garbage", "bad_status"])
