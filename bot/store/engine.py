@@ -8,12 +8,13 @@ the user without ever showing a password.
 
 from __future__ import annotations
 
+import time
 from functools import partial
 from pathlib import Path
 from typing import Any, Final
 
 from sqlalchemy import URL, Connection, Engine, create_engine, event, make_url
-from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, DisconnectionError, SQLAlchemyError
 from sqlalchemy.pool import ConnectionPoolEntry, StaticPool
 
 from bot.errors import Words
@@ -37,6 +38,8 @@ _TRANSIENT_SQLSTATES: Final = frozenset({"40001", "40P01"})
 _SQLITE_BUSY_TIMEOUT: Final = 30.0
 #: Seconds PostgreSQL connection attempts wait, unless the URL says otherwise.
 _PG_CONNECT_TIMEOUT: Final = 10
+#: Seconds a pooled PostgreSQL connection may sit unused before it is checked at checkout.
+_PING_AFTER_IDLE: Final = 1.0
 
 
 def redact_url(url: str) -> str:
@@ -98,10 +101,13 @@ def create_store_engine(url: URL) -> Engine:
         connect_args: dict[str, Any] = {}
         if "connect_timeout" not in url.query:
             connect_args["connect_timeout"] = _PG_CONNECT_TIMEOUT
-        # pre_ping: a long-running bot outlives server restarts and idle-connection reaping.
-        return create_engine(
-            url, pool_pre_ping=True, hide_parameters=True, connect_args=connect_args
-        )
+        engine = create_engine(url, hide_parameters=True, connect_args=connect_args)
+        # A long-running service outlives server restarts and idle-connection reaping, so a
+        # connection that sat in the pool is checked before use. Not one used a moment ago: under
+        # load, pool_pre_ping's extra round trip per transaction was an eighth of the hot path.
+        event.listen(engine, "checkin", _note_checkin)
+        event.listen(engine, "checkout", _ping_if_idle)
+        return engine
     memory = is_sqlite_memory(url)
     if memory:
         # One connection for everyone, or each session would see its own empty database.
@@ -120,6 +126,26 @@ def create_store_engine(url: URL) -> Engine:
     event.listen(engine, "connect", partial(_sqlite_on_connect, wal=not memory))
     event.listen(engine, "begin", _sqlite_on_begin)
     return engine
+
+
+def _note_checkin(_dbapi_connection: Any, record: ConnectionPoolEntry) -> None:
+    record.info["checked_in"] = time.monotonic()
+
+
+def _ping_if_idle(dbapi_connection: Any, record: ConnectionPoolEntry, _proxy: Any) -> None:
+    """Check a connection that was idle for a while; a dead one makes the pool connect anew."""
+    idle = time.monotonic() - record.info.get("checked_in", 0.0)
+    if idle < _PING_AFTER_IDLE:
+        return
+    try:
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute("SELECT 1")
+        finally:
+            cursor.close()
+    except Exception as exc:
+        # The documented way to tell the pool: it discards this connection and opens another.
+        raise DisconnectionError() from exc
 
 
 def _sqlite_on_connect(dbapi_connection: Any, _record: ConnectionPoolEntry, *, wal: bool) -> None:
