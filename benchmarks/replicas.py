@@ -96,17 +96,7 @@ class Rig:
         )
         event_id = self.slack.new_event_id()
         sent[f"bm-{i:06d}"] = time.perf_counter()
-        for attempt in range(600):
-            try:
-                status, _ = await self.slack.event(
-                    event, event_id=event_id, retry_num=attempt or None
-                )
-            except OSError:
-                status = 0
-            if status == 200:
-                return
-            self.refused += 1
-            await asyncio.sleep(0.5)
+        self.refused += await self.slack.until_acknowledged(event, event_id=event_id)
 
     async def until_cards(self, n: int, timeout: float) -> None:
         deadline = time.perf_counter() + timeout
@@ -214,29 +204,11 @@ async def flood_with_clicks(rate: float, seconds: float, clicks: int) -> dict[st
             modals: list[float] = []
             await asyncio.sleep(min(2.0, seconds / 4))  # the flood is under way
             for k, (_marker, ts) in enumerate(cards[:clicks]):
-                message = r.api.message(CREVIEW, ts)
-                send = _button(message, "replique_send")
-                clicked = time.perf_counter()
-                await r.slack.click(
-                    user=REVIEWER,
-                    action_id="replique_send",
-                    value=send,
-                    channel=CREVIEW,
-                    message_ts=ts,
-                )
+                clicked = await _press(r, ts, "replique_send")
                 replies.append(
                     await _first_call_after(r, clicked, "chat.postMessage", CCUST) - clicked
                 )
-                other_ts = cards[clicks + k][1]
-                edit = _button(r.api.message(CREVIEW, other_ts), "replique_edit")
-                clicked = time.perf_counter()
-                await r.slack.click(
-                    user=REVIEWER,
-                    action_id="replique_edit",
-                    value=edit,
-                    channel=CREVIEW,
-                    message_ts=other_ts,
-                )
+                clicked = await _press(r, cards[clicks + k][1], "replique_edit")
                 modals.append(await _first_call_after(r, clicked, "views.open") - clicked)
                 # Slack's pace for one channel is a message a second: wait it out, so the
                 # figure is the desk's latency, not the platform's rate limit.
@@ -257,6 +229,16 @@ async def flood_with_clicks(rate: float, seconds: float, clicks: int) -> dict[st
             clicks=clicks,
         )
         return summary
+
+
+async def _press(r: Rig, ts: str, action_id: str) -> float:
+    """The reviewer presses ``action_id`` on the card at ``ts``; returns when (perf_counter)."""
+    value = _button(r.api.message(CREVIEW, ts), action_id)
+    clicked = time.perf_counter()
+    await r.slack.click(
+        user=REVIEWER, action_id=action_id, value=value, channel=CREVIEW, message_ts=ts
+    )
+    return clicked
 
 
 def _button(message: dict[str, Any], action_id: str) -> str:

@@ -367,6 +367,22 @@ class SlackEventSender:
         envelope = self.envelope(event, event_id=event_id)
         return await self.post(json.dumps(envelope), content_type="application/json", **options)
 
+    async def until_acknowledged(
+        self, event: dict[str, Any], *, event_id: str, attempts: int = 600, pause: float = 0.5
+    ) -> int:
+        """Send ``event`` as Slack does when it is not acknowledged: again, marked with
+        ``X-Slack-Retry-Num``, until a 200; returns how many times it was refused. Raises after
+        ``attempts``."""
+        for attempt in range(attempts):
+            try:
+                status, _ = await self.event(event, event_id=event_id, retry_num=attempt or None)
+            except OSError:
+                status = 0
+            if status == 200:
+                return attempt
+            await asyncio.sleep(pause)
+        raise AssertionError(f"event {event_id} was never acknowledged")
+
     def envelope(self, event: dict[str, Any], *, event_id: str | None = None) -> dict[str, Any]:
         """The Events API envelope Slack wraps ``event`` in (HTTP body or Socket Mode payload)."""
         return {

@@ -78,17 +78,7 @@ class Deployment:
 
     async def deliver(self, event: dict[str, Any], event_id: str) -> None:
         """Send an event as Slack does: again (X-Slack-Retry-Num) until it is acknowledged."""
-        for attempt in range(60):
-            try:
-                status, _ = await self.slack.event(
-                    event, event_id=event_id, retry_num=attempt or None
-                )
-            except OSError:
-                status = 0
-            if status == 200:
-                return
-            await asyncio.sleep(0.5)
-        raise AssertionError(f"event {event_id} was never acknowledged")
+        await self.slack.until_acknowledged(event, event_id=event_id, attempts=60)
 
     def cards(self) -> dict[str, list[Call]]:
         """Card posts in the review channel, by the customer marker they quote."""
