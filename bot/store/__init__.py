@@ -3,7 +3,8 @@
 Typical use, one short transaction per call::
 
     store = Store.open(settings.effective_database_url)
-    intake = store.take_in_event(message, event_id="slack:Ev123")  # None: seen before
+    item = store.enqueue(work)  # None: this platform event was stored before
+    intake = store.take_in(message)
     saved = store.save_drafting(intake.recorded, analysis=analysis, drafts=drafts)
     result = store.decide(saved.saved.draft_ids[0], action=ReviewAction.SEND,
                           reviewer="slack:U123")

@@ -5,8 +5,9 @@ analysis, language, drafts, card…). Each one is a BEGIN/COMMIT round and, on S
 single writer lock; under a burst of messages they were most of the time spent per message. Here
 the same steps are grouped around the one slow thing that needs no database, the analysis:
 
-1. ``take_in`` (or ``take_in_event``): claim the platform event, store the message, read the
-   customer's profile and whether an earlier message still waits for its reply;
+1. ``take_in_many``: store a batch of queued messages (their platform events were claimed when
+   they were queued, ``WorkStore.enqueue``), read each customer's profile and the earlier
+   messages still waiting for their reply;
 2. ``save_drafting``: store the analysis, the customer's language and opt-out, the drafts
    (superseding pending ones) and point the message's review card at the best draft, returning
    what the desk needs to post or refresh cards.
@@ -27,7 +28,7 @@ from sqlalchemy.orm import Session
 from bot.domain import Analysis, CustomerProfile, Draft, InboundMessage
 from bot.store.base import StoreBase
 from bot.store.card_rows import card_of_draft_in, card_view_in, open_card_in, show_on_card_in
-from bot.store.intake import claim_event_in, profile_in, record_inbound_in, save_analysis_in
+from bot.store.intake import profile_in, record_inbound_in, save_analysis_in
 from bot.store.models import (
     INBOUND,
     OUTBOUND,
@@ -110,18 +111,6 @@ class DraftingStore(StoreBase):
                 _intake(session, record_inbound_in(session, message=message, now=now))
                 for message in messages
             ]
-
-        return self._write(work)
-
-    def take_in_event(self, message: InboundMessage, *, event_id: str) -> Intake | None:
-        """Like ``take_in`` for platform event ``event_id``: None when it was taken in before
-        (the claim and the message are stored together, so a redelivery changes nothing)."""
-        now = utcnow()
-
-        def work(session: Session) -> Intake | None:
-            if not claim_event_in(session, platform=message.platform, event_id=event_id, now=now):
-                return None
-            return _intake(session, record_inbound_in(session, message=message, now=now))
 
         return self._write(work)
 

@@ -56,6 +56,8 @@ CUSTOMER_TABLES: Final = (
     "analyses",
     "drafts",
     "messages",
+    # Before conversations: the customer's queued messages are found through them.
+    "work_items",
     "conversations",
     "audit_log",
     "customers",
@@ -321,6 +323,8 @@ def _retention_in(session: Session, *, cutoff: datetime, batch: int) -> dict[str
         .values(display_name=None)
         .execution_options(synchronize_session=False)
     )
+    # Queued messages and reviewer actions (their text, an edit's text) go with the rest.
+    erase("work_items", WorkItemRow.created_at < cutoff)
     erase("processed_events", ProcessedEventRow.processed_at < cutoff)
     erase("audit_log", (AuditRow.outcome == "not_reviewer") & (AuditRow.at < cutoff))
     if counts:

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import event, func, insert, select, text
 
 from bot.domain import InboundMessage, ReviewAction
-from bot.store import Store
+from bot.store import NewWork, Store
 from bot.store.models import Base, CustomerRow, MessageRow, OutboxRow, ProcessedEventRow
 from bot.store.privacy import CUSTOMER_TABLES, parse_customer_key
 from tests.integration.test_store import LEASE, analysis, drafts
@@ -43,17 +43,25 @@ def full_history(
     """A customer with every kind of row: message, analysis, drafts, a card posted twice, an
     intent fix, an edited reply delivered (outbox + outbound message), an event id. Returns the
     card id."""
-    intake = store.take_in_event(
-        message(
-            customer,
-            f"My order #{customer}88 never came, write to {email} — {secret}",
-            name=f"{secret} Dubois",
-            platform_message_id="m1",
-            received_at=received_at,
-        ),
-        event_id=f"tg:update-{next(_updates)}",  # Telegram's update_id says nothing of who
+    written = message(
+        customer,
+        f"My order #{customer}88 never came, write to {email} — {secret}",
+        name=f"{secret} Dubois",
+        platform_message_id="m1",
+        received_at=received_at,
     )
-    assert intake is not None
+    # As the desk does: the platform's event is stored with the queued message, then drafted.
+    queued = store.enqueue(
+        NewWork(
+            lane="inbound",
+            platform=written.platform,
+            payload={"text": written.text},
+            event_id=f"tg:update-{next(_updates)}",  # Telegram's update_id says nothing of who
+            conversation_key=f"{written.platform}:{written.conversation_id}",
+        )
+    )
+    assert queued is not None
+    intake = store.take_in(written)
     saved = store.save_drafting(
         intake.recorded, analysis=analysis("order_status"), drafts=drafts("Hello", "Hi")
     )

@@ -42,7 +42,7 @@ from bot.domain import (
     Why,
 )
 from bot.errors import StoreError
-from bot.store import RecordedMessage, Store, StoredDraft, alembic_config
+from bot.store import NewWork, RecordedMessage, Store, StoredDraft, alembic_config
 from bot.store.migrate import upgrade
 from bot.store.models import (
     AnalysisRow,
@@ -901,28 +901,38 @@ def test_expire_pending(store: Store) -> None:
 # -- events and corrections ----------------------------------------------------------------------
 
 
-def test_a_platform_event_is_taken_in_once(store: Store) -> None:
+def _work(message: InboundMessage, event_id: str) -> NewWork:
+    """A customer message as the desk queues it (``ReviewDesk.accept``)."""
+    return NewWork(
+        lane="inbound",
+        platform=message.platform,
+        payload={"text": message.text},
+        event_id=event_id,
+        conversation_key=f"{message.platform}:{message.conversation_id}",
+    )
+
+
+def test_a_platform_event_is_stored_once(store: Store, engine: Engine) -> None:
     hello = inbound("bonjour")
-    assert store.take_in_event(hello, event_id="update-1") is not None
-    assert store.take_in_event(hello, event_id="update-1") is None
-    assert store.take_in_event(replace(hello, platform="slack"), event_id="update-1") is not None
-    taken = store.take_in_event(hello, event_id="update-2")
-    assert taken is not None
-    # The redelivered event stored nothing: two messages in the conversation, not three.
-    assert taken.profile.earlier_messages == ("bonjour",)
+    assert store.enqueue(_work(hello, "update-1")) is not None
+    assert store.enqueue(_work(hello, "update-1")) is None  # redelivered: nothing stored
+    assert store.enqueue(_work(replace(hello, platform="slack"), "update-1")) is not None
+    assert store.enqueue(_work(hello, "update-2")) is not None
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM work_items")).scalar_one() == 3
 
 
-def test_taking_in_an_event_is_race_safe(store_url: str, engine: Engine) -> None:
+def test_storing_an_event_is_race_safe(store_url: str, engine: Engine) -> None:
     stores = [Store.open(store_url) for _ in range(4)]
     try:
         for event in range(5):
             message = inbound(f"message {event}")
-            taken = run_together(
-                *[partial(s.take_in_event, message, event_id=f"Ev{event}") for s in stores]
+            stored = run_together(
+                *[partial(s.enqueue, _work(message, f"Ev{event}")) for s in stores]
             )
-            assert sum(result is not None for result in taken) == 1
+            assert sum(result is not None for result in stored) == 1
         with engine.connect() as conn:
-            assert conn.execute(text("SELECT count(*) FROM messages")).scalar_one() == 5
+            assert conn.execute(text("SELECT count(*) FROM work_items")).scalar_one() == 5
     finally:
         for opened in stores:
             opened.close()
