@@ -20,11 +20,11 @@ FIXED = (
     "Combien de points j'ai accumulé depuis janvier ?",
     "J'en suis à combien de points fidélité ?",
     "Le total de mes points fidélité, c'est combien ?",
-    "Combien vaut mon solde de points aujourd'hui ?",
+    "Combien de points fidélité j'ai en ce moment ?",
     "Mon compte fidélité affiche combien de points ?",
     "Je cumule combien de points au juste ?",
     "Ça fait combien de points avec mon dernier achat ?",
-    "Est-ce que vous pouvez me donner mon nombre de points ?",
+    "Je suis rendue à combien de points ?",
 )
 #: Fresh paraphrases of the same family, never seen in training.
 PARAPHRASES = (

@@ -71,8 +71,8 @@ def test_a_gain_within_the_splits_noise_hands_nothing_more_to_a_person() -> None
     gold = ["thanks", "order_status"] * 50 + ["complaint"]
     assert handoff_utility(predictions, gold, 0.35) > handoff_utility(predictions, gold, 0.2)
     assert _calibrate(predictions, gold) == 0.0  # no `other` label: nothing to hand off to
-    gold_with_other = gold[:-2] + ["other", "complaint"]
-    predictions_with_other = predictions[:-2] + [("other", 0.9), ("pricing", 0.3)]
+    gold_with_other = [*gold[:-2], "other", "complaint"]
+    predictions_with_other = [*predictions[:-2], ("other", 0.9), ("pricing", 0.3)]
     assert _calibrate(predictions_with_other, gold_with_other) == MIN_THRESHOLD
 
 
