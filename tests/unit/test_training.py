@@ -48,8 +48,8 @@ def test_same_seed_same_model() -> None:
 def test_handoff_threshold_is_chosen_for_the_reviewer() -> None:
     from bot.training.trainer import _calibrate, handoff_utility
 
-    # Two confident right answers, two unsure wrong ones: handing the unsure ones to a person
-    # (worth 0.5 each) beats drafting them wrongly (worth 0).
+    # A hundred confident right answers, ten unsure wrong ones: handing the unsure ones to a
+    # person (worth 0.5 each) beats drafting them wrongly (worth 0) by more than the noise.
     confident = [("thanks", 0.9), ("order_status", 0.8)] * 50
     unsure = [("thanks", 0.3), ("pricing", 0.25)] * 5
     gold = ["thanks", "order_status"] * 50 + ["complaint", "other"] * 5
