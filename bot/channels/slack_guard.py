@@ -29,6 +29,7 @@ from slack_sdk.signature import SignatureVerifier
 from starlette.requests import Request
 from starlette.responses import Response
 
+from bot.errors import StoreError
 from bot.web import safe_json
 
 __all__ = ["MAX_DEPTH", "guard_slack", "parse_problem"]
@@ -152,6 +153,10 @@ def guard_slack(handler: Handler, *, signing_secret: str) -> Handler:
             return Response(status_code=400)
         try:
             response = await handler(request)
+        except StoreError:
+            # Nothing was stored: Slack must send it again, so it is not a 400 (never retried).
+            log.warning("slack: request not stored (store unavailable): 503")
+            return Response(status_code=503)
         except Exception as exc:
             # bolt reading a field of an unexpected shape (``"event": null``…) while routing: a
             # signed request Slack would never send, not our failure; its body is not logged.
