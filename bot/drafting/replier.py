@@ -123,6 +123,12 @@ class Replier:
             today=received.astimezone(self._zone).date(),
         )
 
+    def reads_alike(self, first: ReplyRequest, second: ReplyRequest, *, now: datetime) -> bool:
+        """True when the analyser reads ``first`` and ``second`` alike (Analyser.reads_alike)."""
+        return self.analyser.reads_alike(
+            self.analysis_request(first, now=now), self.analysis_request(second, now=now)
+        )
+
     def analyse_many(
         self, requests: Sequence[ReplyRequest], *, now: datetime | None = None
     ) -> list[Analysis]:

@@ -62,14 +62,17 @@ class DraftSession:
         now = now or datetime.now(UTC)
         # Analysis runs as one batch, with what is known of each customer before the batch;
         # drafting runs in order, since a customer's second message depends on the first. A
-        # message whose customer changed within the batch (their language became known) is
-        # analysed again on its own, so a batch answers as one message at a time would.
+        # message whose customer changed within the batch in a way the analyser reads (their
+        # language became known and decides this message's) is analysed again on its own, so a
+        # batch answers as one message at a time would; other changes only reach the draft.
         batch = [self._reply_request(r) for r in requests]
         analyses = self.replier.analyse_many(batch, now=now)
         out = []
         for request, planned, analysis in zip(requests, batch, analyses, strict=True):
             reply_request = self._reply_request(request)
-            if reply_request != planned:
+            if reply_request != planned and not self.replier.reads_alike(
+                planned, reply_request, now=now
+            ):
                 analysis = self.replier.analyse_many([reply_request], now=now)[0]
             reply = self.replier.draft(reply_request, analysis, now=now)
             if request.customer_id is not None:

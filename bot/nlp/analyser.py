@@ -233,6 +233,18 @@ class Analyser:
     def analyse(self, text: str, *, hint: str | None = None, today: date | None = None) -> Analysis:
         return self.analyse_many([AnalysisRequest(text, hint, today)])[0]
 
+    def reads_alike(self, first: AnalysisRequest, second: AnalysisRequest) -> bool:
+        """True when ``first`` and ``second`` are analysed alike: the same text and day, and hints
+        that do not change the language guess (a hint decides only when the text does not)."""
+        if first.text != second.text or first.today != second.today:
+            return False
+        if first.hint == second.hint:
+            return True
+        text = clean_text(first.text)
+        one = self._identifier.identify(text, hint=first.hint)
+        other = self._identifier.identify(text, hint=second.hint)
+        return (one.language, one.confidence) == (other.language, other.confidence)
+
     def analyse_many(self, requests: Sequence[AnalysisRequest]) -> list[Analysis]:
         """Analyse many messages at once, batching each language through its pipeline."""
         self.refresh()

@@ -155,3 +155,24 @@ async def test_the_same_customer_in_replique_draft_follows_the_same_rules(
     assert thanks.result.drafts
     assert not any(d.promotional for d in thanks.result.drafts)
     assert thanks.result.offer.policy == "offer.opted_out"
+
+
+def test_a_batch_answers_as_one_message_at_a_time_would(session: DraftSession) -> None:
+    # The second message of each customer gives little evidence of its language: the first one,
+    # drafted earlier in the same batch, decides it.
+    requests = [
+        DraftRequest("Bonjour, où en est ma commande #4821 ?", customer_id="a"),
+        DraftRequest("Hi, where is my order #4822?", customer_id="b"),
+        DraftRequest("ok 4821", customer_id="a"),
+        DraftRequest("ok 4822", customer_id="b"),
+        DraftRequest("Merci beaucoup, le café est excellent !", customer_id="a"),
+    ]
+    batch = DraftSession(session.config, replier=session.replier).draft_many(requests, now=NOW)
+    one_by_one = DraftSession(session.config, replier=session.replier)
+    alone = [one_by_one.draft_many([r], now=NOW)[0] for r in requests]
+    assert [d.analysis for d in batch] == [d.analysis for d in alone]
+    assert [[x.text for x in d.result.drafts] for d in batch] == [
+        [x.text for x in d.result.drafts] for d in alone
+    ]
+    assert batch[2].analysis.language == "fr"
+    assert batch[3].analysis.language == "en"
