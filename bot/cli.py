@@ -199,8 +199,8 @@ def train(
 ) -> None:
     """Train an intent model from labelled examples."""
     from bot.training.datasets import language_of, load_examples
+    from bot.training.handoff import MIN_THRESHOLD
     from bot.training.trainer import (
-        MIN_THRESHOLD,
         MIN_TO_HOLD_OUT,
         TrainSettings,
         can_validate,

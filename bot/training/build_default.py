@@ -17,7 +17,8 @@ from typing import Any
 from bot.nlp.analyser import DEFAULT_MODELS
 from bot.training.datasets import TRAINING_DATA, LabelledText, data_fingerprint, load_examples
 from bot.training.evaluation import Scores, score
-from bot.training.trainer import TrainSettings, handoff_utility, predict_labels, train_classifier
+from bot.training.handoff import handoff_utility
+from bot.training.trainer import TrainSettings, predict_labels, train_classifier
 
 __all__ = ["DEFAULT_SETTINGS", "default_fingerprint", "main"]
 

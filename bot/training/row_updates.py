@@ -51,6 +51,7 @@ class RowUpdates:
         self._last_step: dict[int, Any] = {}
         # _log_decay[t] = sum of log(decay(s)) for s in 1..t (thinc's averaging decay at step s).
         self._log_decay: list[float] = [0.0]
+        self._table: Any = numpy.zeros(1)
 
     def __enter__(self) -> RowUpdates:
         for layer in self.layers:
@@ -64,30 +65,34 @@ class RowUpdates:
     def _key(self, layer: Model[Any, Any]) -> tuple[int, str]:
         return (layer.id, "W")
 
-    def _decays_until(self, step: int) -> None:
-        while len(self._log_decay) <= step:
-            s = len(self._log_decay)
-            decay = min((1.0 + s) / (10.0 + s), _MAX_DECAY)
-            self._log_decay.append(self._log_decay[-1] + math.log(decay))
+    def _decays_until(self, step: int) -> Any:
+        """The table of cumulative log decays, long enough to read step ``step``."""
+        if len(self._log_decay) <= step:
+            while len(self._log_decay) <= step:
+                s = len(self._log_decay)
+                decay = min((1.0 + s) / (10.0 + s), _MAX_DECAY)
+                self._log_decay.append(self._log_decay[-1] + math.log(decay))
+            self._table = numpy.asarray(self._log_decay)
+        return self._table
 
-    def _catch_up(self, layer: Model[Any, Any], rows: Any, until: int) -> None:
-        """Bring the averages of ``rows`` to step ``until``, their weights unchanged meanwhile."""
+    def _averages(self, layer: Model[Any, Any]) -> Any:
+        """The running averages of the layer's ``W`` (None when the optimiser keeps none)."""
         averages = self.optimizer.averages
         if averages is None:
-            return
-        W: Any = layer.get_param("W")
+            return None
         key = self._key(layer)
         if key not in averages:
+            W: Any = layer.get_param("W")
             averages[key] = numpy.zeros_like(W)
-        last = self._last_step[layer.id][rows]
-        table = numpy.asarray(self._log_decay)
-        factor = numpy.exp(table[until] - table[last])[:, None].astype("float32")
-        average = averages[key]
-        average[rows] = W[rows] + (average[rows] - W[rows]) * factor
-        self._last_step[layer.id][rows] = until
+        return averages[key]
 
     def step(self) -> None:
-        """Apply the row gradients the layers stashed since the last step."""
+        """Apply the row gradients the layers stashed since the last step.
+
+        Each array is gathered and scattered once per step for the rows used: the averages catch
+        up to the step before with the old weights and take this step's decay with the new ones
+        in the same pass.
+        """
         opt = self.optimizer
         for layer in self.layers:
             pending = row_gradients.take_rows(layer.id)
@@ -101,35 +106,75 @@ class RowUpdates:
                 self._last_step[layer.id] = numpy.zeros(W.shape[0], dtype="int64")
             opt.nr_update[key] += 1
             t = opt.nr_update[key]
-            self._decays_until(t)
-            # Averages first catch up to the step before this one, with the weights as they were.
-            self._catch_up(layer, rows, t - 1)
+            table = self._decays_until(t)
+            old: Any = W[rows]
             if opt.L2 != 0 and not opt.L2_is_weight_decay:
-                gradient = gradient + opt.L2 * W[rows]
+                gradient = gradient + opt.L2 * old
             if opt.grad_clip:
                 norm = float(numpy.linalg.norm(gradient))
                 if norm >= opt.grad_clip:
                     gradient = gradient * (opt.grad_clip / norm)
+            # Adam, computed in place in the few arrays gathered: a fresh array per operation
+            # cost more (in first-touch page faults) than the arithmetic itself.
             mom1, mom2 = self._moments[layer.id]
-            m = opt.b1 * mom1[rows] + (1.0 - opt.b1) * gradient
-            v = opt.b2 * mom2[rows] + (1.0 - opt.b2) * gradient * gradient
+            m: Any = mom1[rows]
+            m *= opt.b1
+            scratch: Any = gradient * (1.0 - opt.b1)
+            m += scratch
+            v: Any = mom2[rows]
+            v *= opt.b2
+            numpy.multiply(gradient, 1.0 - opt.b2, out=scratch)
+            scratch *= gradient
+            v += scratch
             mom1[rows], mom2[rows] = m, v
             rate = opt.learn_rate * math.sqrt(1.0 - opt.b2**t) / (1.0 - opt.b1**t)
-            W[rows] -= (rate * m / (numpy.sqrt(v) + opt.eps)).astype("float32")
+            denominator = numpy.sqrt(v, out=scratch)
+            denominator += opt.eps
+            new = m  # m is stored; its array becomes the new weights
+            new *= rate
+            numpy.divide(new, denominator, out=new)
+            numpy.subtract(old, new, out=new)
             if opt.L2 != 0 and opt.L2_is_weight_decay:
-                W[rows] -= (opt.learn_rate * opt.L2 * W[rows]).astype("float32")
-            self._catch_up(layer, rows, t)
+                new -= (opt.learn_rate * opt.L2 * new).astype("float32")
+            W[rows] = new
+            average = self._averages(layer)
+            if average is not None:
+                # Caught up to the step before with the old weights, then this step's decay
+                # with the new ones.
+                last = self._last_step[layer.id][rows]
+                missed = numpy.exp(table[t - 1] - table[last])[:, None].astype("float32")
+                decay = numpy.float32(math.exp(table[t] - table[t - 1]))
+                rows_average: Any = average[rows]
+                rows_average -= old
+                rows_average *= missed
+                rows_average += old
+                rows_average -= new
+                rows_average *= decay
+                rows_average += new
+                average[rows] = rows_average
+                self._last_step[layer.id][rows] = t
 
     def sync_averages(self) -> None:
-        """Bring every row's average to the current step (call before using the averages)."""
+        """Bring every row's average to the current step (call before using the averages).
+
+        Most rows are behind by then, so the whole matrix is caught up in place (a row already
+        current gets a factor of one) rather than gathered and scattered row by row.
+        """
         for layer in self.layers:
             if layer.id not in self._last_step:
                 continue
+            average = self._averages(layer)
+            if average is None:
+                continue
             t = self.optimizer.nr_update[self._key(layer)]
-            self._decays_until(t)
-            behind = numpy.flatnonzero(self._last_step[layer.id] < t)
-            if len(behind):
-                self._catch_up(layer, behind, t)
+            table = self._decays_until(t)
+            last = self._last_step[layer.id]
+            W: Any = layer.get_param("W")
+            factor = numpy.exp(table[t] - table[last])[:, None].astype("float32")
+            average -= W
+            average *= factor
+            average += W
+            last[:] = t
 
 
 def _merge(pending: list[tuple[Any, Any]]) -> tuple[Any, Any]:

@@ -46,7 +46,7 @@ def test_same_seed_same_model() -> None:
 
 
 def test_handoff_threshold_is_chosen_for_the_reviewer() -> None:
-    from bot.training.trainer import _calibrate, handoff_utility
+    from bot.training.handoff import calibrate_threshold, handoff_utility
 
     # A hundred confident right answers, ten unsure wrong ones: handing the unsure ones to a
     # person (worth 0.5 each) beats drafting them wrongly (worth 0) by more than the noise.
@@ -56,13 +56,13 @@ def test_handoff_threshold_is_chosen_for_the_reviewer() -> None:
     predictions = confident + unsure
     assert handoff_utility(unsure, ["complaint", "other"] * 5, 0.0) == 0.0
     assert handoff_utility(unsure, ["complaint", "other"] * 5, 0.35) == (0.5 + 1) / 2
-    assert 0.3 < _calibrate(predictions, gold) <= 0.8
+    assert 0.3 < calibrate_threshold(predictions, gold) <= 0.8
     # Without an "other" label there is nothing to hand off to.
-    assert _calibrate(predictions, [g if g != "other" else "pricing" for g in gold]) == 0.0
+    assert calibrate_threshold(predictions, [g if g != "other" else "pricing" for g in gold]) == 0.0
 
 
 def test_a_gain_within_the_splits_noise_hands_nothing_more_to_a_person() -> None:
-    from bot.training.trainer import MIN_THRESHOLD, _calibrate, handoff_utility
+    from bot.training.handoff import MIN_THRESHOLD, calibrate_threshold, handoff_utility
 
     # One unsure wrong answer in a hundred: handing it off gains half a point of utility, less
     # than the split's standard error, so the lowest threshold stays (real messages fall below a
@@ -70,27 +70,27 @@ def test_a_gain_within_the_splits_noise_hands_nothing_more_to_a_person() -> None
     predictions = [("thanks", 0.9), ("order_status", 0.8)] * 50 + [("pricing", 0.3)]
     gold = ["thanks", "order_status"] * 50 + ["complaint"]
     assert handoff_utility(predictions, gold, 0.35) > handoff_utility(predictions, gold, 0.2)
-    assert _calibrate(predictions, gold) == 0.0  # no `other` label: nothing to hand off to
+    assert calibrate_threshold(predictions, gold) == 0.0  # no `other` label: nothing to hand off to
     gold_with_other = [*gold[:-2], "other", "complaint"]
     predictions_with_other = [*predictions[:-2], ("other", 0.9), ("pricing", 0.3)]
-    assert _calibrate(predictions_with_other, gold_with_other) == MIN_THRESHOLD
+    assert calibrate_threshold(predictions_with_other, gold_with_other) == MIN_THRESHOLD
 
 
 def test_calibration_never_hands_off_more_than_one_in_ten() -> None:
-    from bot.training.trainer import MAX_HANDOFF_RATE, _calibrate
+    from bot.training.handoff import MAX_HANDOFF_RATE, calibrate_threshold
 
     # Every wrong answer is unsure, but they are a third of the messages: handing them all to a
     # person would maximise utility and leave the team doing a third of the work by hand.
     predictions = [("thanks", 0.9)] * 20 + [("pricing", 0.2)] * 10
     gold = ["thanks"] * 20 + ["other"] * 10
-    threshold = _calibrate(predictions, gold)
+    threshold = calibrate_threshold(predictions, gold)
     handed_off = sum(conf < threshold for _, conf in predictions)
     assert handed_off <= MAX_HANDOFF_RATE * len(predictions)
 
 
 def test_a_guess_always_goes_to_a_person() -> None:
-    from bot.training.trainer import MIN_THRESHOLD, _calibrate
+    from bot.training.handoff import MIN_THRESHOLD, calibrate_threshold
 
     # All confident and right: nothing to gain from hand-offs, but the floor still applies.
     predictions = [("thanks", 0.9), ("other", 0.8)] * 10
-    assert _calibrate(predictions, ["thanks", "other"] * 10) == MIN_THRESHOLD
+    assert calibrate_threshold(predictions, ["thanks", "other"] * 10) == MIN_THRESHOLD
