@@ -52,6 +52,16 @@ _HIDDEN_INIT_SCALE = 0.02
 _TOKEN_CACHE_SIZE = 200_000
 
 _Batch = tuple[Any, Any, Any]  # feature keys (uint64), block (0 words, 1 characters), doc index
+_EMPTY_POSITIONS = (
+    numpy.zeros((0,), dtype="int64"),
+    numpy.zeros((0,), dtype="int8"),
+    numpy.zeros((0,), dtype="int64"),
+)
+
+
+def _no_features(n_docs: int) -> tuple[Any, Any]:
+    empty = (numpy.zeros((0,), dtype="int64"), numpy.zeros((0,), dtype="float32"))
+    return (*empty, numpy.zeros((0,), dtype="int64"), n_docs), lambda d: []
 
 
 def build_tfidf_text_classifier(
@@ -176,20 +186,90 @@ def _tfidf_features(
             return empty, numpy.zeros((0,), dtype="int8"), numpy.zeros((0,), dtype="int64")
         return numpy.concatenate(keys), numpy.concatenate(blocks), numpy.concatenate(doc_ids)
 
+    # Where each token's own features sit in the index (its word, its known character n-grams),
+    # for the index they were looked up in: looking up every key of every message again was a
+    # third of the prediction time.
+    located: dict[int, tuple[int, int, Any]] = {}
+    located_in: list[Any] = [None]
+
+    def token_positions(orth: int, text: str, index: Any) -> tuple[int, int, Any]:
+        """The token's word key, the word's position (-1: unknown), its known n-grams' positions."""
+        found = located.get(orth)
+        if found is None:
+            word, chars = token_keys(orth, text)
+            candidates = numpy.searchsorted(index, chars)
+            candidates[candidates >= len(index)] = 0
+            at = int(numpy.searchsorted(index, numpy.uint64(word)))
+            found = (
+                word,
+                at if at < len(index) and int(index[at]) == word else -1,
+                candidates[index[candidates] == chars],
+            )
+            if len(located) < _TOKEN_CACHE_SIZE:
+                located[orth] = found
+        return found
+
+    def locate(docs: list[Doc], index: Any) -> tuple[Any, Any, Any]:
+        """The index positions of the features of ``docs`` that the index knows, with their
+        block (0 words, 1 characters) and doc, in the order ``extract`` gives their keys: per
+        doc, word 1- to n-grams, then the character n-grams of each token."""
+        if located_in[0] is not index:
+            located.clear()
+            located_in[0] = index
+        arrays = [doc.to_array([ORTH, IS_SPACE]).reshape(-1, 2) for doc in docs]
+        rows = numpy.concatenate(arrays) if arrays else numpy.zeros((0, 2), dtype="uint64")
+        rows_docs = numpy.repeat(numpy.arange(len(docs)), [len(a) for a in arrays])
+        words_only = rows[:, 1] == 0
+        if not words_only.any():
+            return _EMPTY_POSITIONS
+        # Each distinct token is looked up once per batch, then spread back to its places.
+        distinct, places = numpy.unique(rows[words_only, 0], return_inverse=True)
+        strings = docs[0].vocab.strings
+        entries = [
+            located.get(orth) or token_positions(orth, strings[orth], index)
+            for orth in distinct.tolist()
+        ]
+        word_docs = rows_docs[words_only].astype("int64")
+        word_keys = numpy.asarray([e[0] for e in entries], dtype="uint64")[places]
+        unigrams = numpy.asarray([e[1] for e in entries], dtype="int64")[places]
+        token_chars = [entries[j][2] for j in places.tolist()]
+        chars_per_token = numpy.asarray([len(e[2]) for e in entries], dtype="int64")[places]
+        ops: Any = model.ops
+        parts = [unigrams[unigrams >= 0]]
+        part_docs = [word_docs[unigrams >= 0]]
+        for n in range(2, ngram_size + 1):
+            if len(word_keys) < n:
+                break
+            # n-grams of the whole batch, less those that straddle two messages.
+            within = word_docs[: len(word_keys) - n + 1] == word_docs[n - 1 :]
+            grams = ops.ngrams(n, word_keys)[within]
+            at: Any = numpy.searchsorted(index, grams)
+            at[at >= len(index)] = 0
+            known = index[at] == grams
+            parts.append(at[known])
+            part_docs.append(word_docs[: len(word_keys) - n + 1][within][known])
+        n_word_features = sum(len(part) for part in parts)
+        parts.append(numpy.concatenate(token_chars).astype("int64"))
+        part_docs.append(numpy.repeat(word_docs, chars_per_token))
+        positions = numpy.concatenate(parts)
+        doc_ids = numpy.concatenate(part_docs)
+        blocks = numpy.zeros(len(positions), dtype="int8")
+        blocks[n_word_features:] = 1
+        # Back to the order of one doc after the other (stable: each doc's own order is kept).
+        order = numpy.argsort(doc_ids, kind="stable")
+        return positions[order], blocks[order], doc_ids[order]
+
     def forward(model: Model[Any, Any], docs: list[Doc], is_train: bool) -> tuple[Any, Any]:
-        keys, blocks, doc_ids = extract(docs)
         index = model.attrs["keys"]
         if index is not None and not isinstance(index, numpy.ndarray):
             # Read back from disk as plain lists.
             index = model.attrs["keys"] = numpy.asarray(index, dtype="uint64")
             model.attrs["idf"] = numpy.asarray(model.attrs["idf"], dtype="float32")
-        if index is None or len(index) == 0 or len(keys) == 0:
-            empty = (numpy.zeros((0,), dtype="int64"), numpy.zeros((0,), dtype="float32"))
-            return (*empty, numpy.zeros((0,), dtype="int64"), len(docs)), lambda d: []
-        positions: Any = numpy.searchsorted(index, keys)
-        positions[positions >= len(index)] = 0
-        known = index[positions] == keys
-        positions, blocks, doc_ids = positions[known], blocks[known], doc_ids[known]
+        if index is None or len(index) == 0:
+            return _no_features(len(docs))
+        positions, blocks, doc_ids = locate(docs, index)
+        if len(positions) == 0:
+            return _no_features(len(docs))
         rate = model.attrs["dropout_rate"]
         if is_train and rate:
             # Feature dropout: each update sees a random part of each message, which keeps the

@@ -63,6 +63,9 @@ _SELF_FOLDING = ("tfidf", "tfidf_hidden")
 #: and measured on Banking77 at 0.001, a fifth of the linear models' rate.
 _LEARN_RATES = {"tfidf_hidden": 0.001}
 _DEFAULT_LEARN_RATE = 0.005
+#: Messages per batch when predicting: larger batches spread the per-batch costs (an index lookup
+#: per distinct token, the matrix products) over more messages.
+_PREDICT_BATCH = 1024
 #: How many examples ``nlp.initialize`` is shown (it reads ten).
 _INITIALIZE_FROM = 10
 #: A training example with its row of expected scores.
@@ -212,7 +215,7 @@ def _split(
 
 
 def predict_scores(
-    nlp: Language, component: str, texts: Sequence[str], *, batch_size: int = 256
+    nlp: Language, component: str, texts: Sequence[str], *, batch_size: int = _PREDICT_BATCH
 ) -> numpy.ndarray:
     """The classifier's score matrix (one row per text, one column per label, in the order of
     its ``labels``), running the pipeline only up to the classifier."""
@@ -235,7 +238,7 @@ def predict_labels(
     texts: Sequence[str],
     *,
     threshold: float = 0.0,
-    batch_size: int = 256,
+    batch_size: int = _PREDICT_BATCH,
 ) -> list[tuple[str, float]]:
     """Top label and confidence for each text; below ``threshold`` the label is ``other``.
 

@@ -264,3 +264,29 @@ def test_early_stopping_never_keeps_fewer_than_the_minimum_epochs() -> None:
     )
     assert trained.epochs >= 5
     assert min(reports) >= 5  # no earlier epoch was ever marked as the best one
+
+
+def test_a_message_scores_the_same_alone_and_in_a_batch(french_model: object) -> None:
+    # Features are looked up for the whole batch at once: word n-grams must never run from one
+    # message into the next, and blank or one-word messages must keep their place. (An empty
+    # message alone gets spaCy's all-zero scores, not the model's: not compared here.)
+    import numpy
+
+    from bot.training.trainer import predict_scores
+
+    nlp = french_model.nlp  # type: ignore[attr-defined]
+    texts = [
+        "où est ma commande",
+        "je voudrais savoir où est ma",
+        "commande 4821",
+        "   ",
+        "merci",
+        "commande où est",
+        "je veux me désabonner de l'infolettre",
+        "est ma commande arrivée ?",
+    ]
+    together = predict_scores(nlp, "intent", texts)
+    alone = numpy.vstack([predict_scores(nlp, "intent", [text]) for text in texts])
+    assert numpy.allclose(together, alone, atol=1e-6)
+    # The word order matters (bigrams), so the two orderings of the same words differ.
+    assert not numpy.allclose(together[0], together[5])
