@@ -46,6 +46,7 @@ __all__ = ["FEATURES_NAME", "build_tfidf_text_classifier", "fit_feature_index"]
 FEATURES_NAME = "replique_tfidf_features"
 _LINEAR_NAME = "replique_indexed_linear"
 _HIDDEN_NAME = "replique_relu_dropout"
+_SUM_NAME = "replique_sum"
 #: Standard deviation of a hidden layer's initial weights (zeros would keep its units identical).
 _HIDDEN_INIT_SCALE = 0.02
 #: Tokens whose feature keys are kept in memory per model (a vocabulary rarely needs more).
@@ -72,6 +73,7 @@ def build_tfidf_text_classifier(
     min_count: int = 1,
     hidden_width: int = 0,
     hidden_dropout: float = 0.5,
+    wide: bool = False,
     nO: int | None = None,
 ) -> Model[Any, Any]:
     """Word n-grams and in-word character n-grams, TF-IDF weighted, into a softmax layer.
@@ -83,11 +85,18 @@ def build_tfidf_text_classifier(
     features = _tfidf_features(ngram_size, char_min, char_max, min_count)
     output = softmax_activation() if exclusive_classes else _sigmoid()
     model: Model[Any, Any]
-    if hidden_width > 0:
+    if hidden_width > 0 and wide:
+        hidden = _indexed_linear(hidden_width, init_scale=_HIDDEN_INIT_SCALE, row_wise=True)
+        output_layer: Model[Any, Any] = Linear(nO)
+        deep: Model[Any, Any] = chain(hidden, _relu_dropout(hidden_dropout), output_layer)
+        wide_layer = _indexed_linear(nO)
+        model = chain(features, _summed(wide_layer, deep), output)
+        model.set_ref("wide_layer", wide_layer)
+    elif hidden_width > 0:
         # Row-wise updates: a batch uses a few thousand of the hidden layer's rows, and updating
         # all of them at every step took 80 % of the training time (bot/training/row_updates.py).
         hidden = _indexed_linear(hidden_width, init_scale=_HIDDEN_INIT_SCALE, row_wise=True)
-        output_layer: Model[Any, Any] = Linear(nO)
+        output_layer = Linear(nO)
         model = chain(features, hidden, _relu_dropout(hidden_dropout), output_layer, output)
     else:
         output_layer = _indexed_linear(nO)
@@ -377,6 +386,30 @@ def _indexed_linear(
     )
 
 
+def _summed(*layers: Model[Any, Any]) -> Model[Any, Any]:
+    """The sum of the scores of ``layers``, all reading the same features (thinc's ``add``
+    would size its layers from the width of its input, which the feature tuple does not have)."""
+
+    def forward(model: Model[Any, Any], X: Any, is_train: bool) -> tuple[Any, Any]:
+        results = [layer(X, is_train) for layer in model.layers]
+        Y: Any = results[0][0]
+        for other, _ in results[1:]:
+            Y = Y + other
+
+        def backprop(dY: Any) -> Any:
+            for _, callback in results:
+                callback(dY)
+            return []
+
+        return Y, backprop
+
+    def init(model: Model[Any, Any], X: Any = None, Y: Any = None) -> None:
+        for layer in model.layers:
+            layer.initialize(X=X, Y=Y)
+
+    return Model(_SUM_NAME, forward, init=init, layers=list(layers), dims={"nO": None})
+
+
 def _relu_dropout(rate: float) -> Model[Any, Any]:
     """ReLU, then dropout while training. The rate is its own (``hidden_dropout``), not the
     ``drop`` of ``nlp.update``, which the feature layer already uses as feature dropout."""
@@ -405,10 +438,25 @@ def _sigmoid() -> Model[Any, Any]:
 def _resize_output(model: Model[Any, Any], new_nO: int) -> Model[Any, Any]:
     """Add output columns for labels added after training (new labels start improbable).
 
-    thinc refuses to change the dimension of a layer that has weights, so the output layer is
-    replaced by a wider copy.
+    thinc refuses to change the dimension of a layer that has weights, so each output layer (the
+    hidden layer's, and the linear one beside it in a wide model) is replaced by a wider copy.
     """
-    old = model.get_ref("output_layer")
+    for ref in ("output_layer", "wide_layer"):
+        if model.has_ref(ref):
+            old = model.get_ref(ref)
+            new = _wider(old, new_nO)
+            for node in model.walk():
+                if old in node.layers:
+                    node.layers[node.layers.index(old)] = new
+                    if node.has_dim("nO"):
+                        node.set_dim("nO", new_nO, force=True)
+            model.set_ref(ref, new)
+    model.set_dim("nO", new_nO, force=True)
+    return model
+
+
+def _wider(old: Model[Any, Any], new_nO: int) -> Model[Any, Any]:
+    """A copy of the output layer ``old`` with ``new_nO`` outputs, the new ones improbable."""
     indexed = old.name == _LINEAR_NAME
     if indexed:
         new = _indexed_linear(new_nO, old.attrs["init_scale"], old.attrs["row_wise"])
@@ -429,10 +477,7 @@ def _resize_output(model: Model[Any, Any], new_nO: int) -> Model[Any, Any]:
         bias: Any = numpy.concatenate([b, numpy.full((extra,), -5000.0, dtype="float32")])
         new.set_param("W", wider)
         new.set_param("b", bias)
-    model.layers[model.layers.index(old)] = new
-    model.set_ref("output_layer", new)
-    model.set_dim("nO", new_nO, force=True)
-    return model
+    return new
 
 
 registry.architectures.register("replique.TextCatTfidf.v1", func=build_tfidf_text_classifier)

@@ -46,6 +46,13 @@ def hidden_model() -> object:
 
 
 @pytest.fixture(scope="module")
+def wide_model() -> object:
+    return train_classifier(
+        _slice("en", 40), TrainSettings(lang="en", arch="tfidf_wide", seed=4, max_epochs=12)
+    )
+
+
+@pytest.fixture(scope="module")
 def french_model() -> object:
     return train_classifier(_slice("fr", 50), TrainSettings(lang="fr", seed=2, max_epochs=10))
 
@@ -88,7 +95,7 @@ def test_misspelt_words_share_character_features(french_model: object) -> None:
     assert label == "return_refund"
 
 
-@pytest.mark.parametrize("fixture", ["french_model", "hidden_model"])
+@pytest.mark.parametrize("fixture", ["french_model", "hidden_model", "wide_model"])
 def test_numpy_path_scores_like_the_sparse_product(
     fixture: str, request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -107,20 +114,25 @@ def test_auto_adds_the_hidden_layer_from_enough_examples() -> None:
     assert resolve_arch("bow", 10**6) == "bow"
 
 
-def test_hidden_layer_model_learns_saves_and_loads(hidden_model: object, tmp_path: Path) -> None:
-    trained = hidden_model
+@pytest.mark.parametrize(
+    ("fixture", "arch"), [("hidden_model", "tfidf_hidden"), ("wide_model", "tfidf_wide")]
+)
+def test_hidden_layer_model_learns_saves_and_loads(
+    fixture: str, arch: str, request: pytest.FixtureRequest, tmp_path: Path
+) -> None:
+    trained = request.getfixturevalue(fixture)
     evaluation = _slice("en", 100, "intents_eval.yml")
     texts = [e.text for e in evaluation]
     predicted = predict_labels(trained.nlp, "intent", texts)  # type: ignore[attr-defined]
     right = sum(label == e.label for (label, _), e in zip(predicted, evaluation, strict=True))
     assert right / len(evaluation) > 0.7
     out = trained.save(tmp_path / "model")  # type: ignore[attr-defined]
-    assert json.loads((out / "meta.json").read_text())["replique"]["arch"] == "tfidf_hidden"
+    assert json.loads((out / "meta.json").read_text())["replique"]["arch"] == arch
     loaded = load_classifier(out)
     assert predict_labels(loaded.nlp, "intent", texts) == predicted
 
 
-@pytest.mark.parametrize("fixture", ["french_model", "hidden_model"])
+@pytest.mark.parametrize("fixture", ["french_model", "hidden_model", "wide_model"])
 def test_a_label_added_after_training_starts_improbable(
     fixture: str, request: pytest.FixtureRequest
 ) -> None:
@@ -136,7 +148,7 @@ def test_a_label_added_after_training_starts_improbable(
     assert predict_labels(nlp, "intent", ["where is my parcel"])[0][0] == before[0][0]
 
 
-@pytest.mark.parametrize("arch", ["auto", "tfidf_hidden"])
+@pytest.mark.parametrize("arch", ["auto", "tfidf_hidden", "tfidf_wide"])
 def test_same_seed_same_model(arch: str) -> None:
     data = _slice("en", 25)
     settings = TrainSettings(lang="en", arch=arch, seed=3, max_epochs=3, patience=10)
@@ -217,7 +229,7 @@ def test_baseline_runs_on_a_slice() -> None:
     assert 0.5 < result.accuracy <= 1.0
 
 
-@pytest.mark.parametrize("arch", ["auto", "tfidf_hidden"])
+@pytest.mark.parametrize("arch", ["auto", "tfidf_hidden", "tfidf_wide"])
 def test_a_trained_model_named_in_the_config_drives_the_analyser(arch: str, tmp_path: Path) -> None:
     from bot.config import AppConfig
     from bot.nlp.analyser import Analyser
