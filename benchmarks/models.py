@@ -29,7 +29,7 @@ from typing import Any
 from benchmarks.baseline import run_baseline
 from bot.domain import HANDOFF_INTENT
 from bot.nlp.analyser import DEFAULT_MODELS
-from bot.training.build_default import DEFAULT_SETTINGS, training_examples
+from bot.training.build_default import shipped_settings, training_examples
 from bot.training.datasets import TRAINING_DATA, LabelledText, load_examples
 from bot.training.evaluation import score
 from bot.training.model_io import load_classifier
@@ -216,7 +216,7 @@ def shipped_intents() -> dict[str, Any]:
     # training data compares the languages on data written the same way.
     for lang in ("en", "fr"):
         results[f"{lang}_cross_validation"] = cross_validation(lang)
-    results["settings"] = DEFAULT_SETTINGS["intent"]
+    results["settings"] = {lang: shipped_settings(lang, "intent") for lang in ("en", "fr")}
     return results
 
 
@@ -234,7 +234,8 @@ def cross_validation(lang: str, folds: int = 5) -> dict[str, Any]:
         held = order[fold::folds]
         held_set = set(held)
         train = [examples[i] for i in order if i not in held_set]
-        trained = train_classifier(train, TrainSettings(lang=lang, **DEFAULT_SETTINGS["intent"]))
+        settings = TrainSettings(lang=lang, **shipped_settings(lang, "intent"))
+        trained = train_classifier(train, settings)
         texts = [examples[i].text for i in held]
         predicted += [label for label, _ in predict_labels(trained.nlp, "intent", texts)]
         gold += [examples[i].label for i in held]

@@ -24,7 +24,7 @@ from bot.config import SHIPPED_LANGUAGES, VAR_DIR, AppConfig
 from bot.learning.examples import LearningData, learning_data
 from bot.nlp.analyser import DEFAULT_MODELS
 from bot.store.promotions import Promotion, PromotionStore
-from bot.training.build_default import DEFAULT_SETTINGS
+from bot.training.build_default import shipped_settings
 from bot.training.datasets import TRAINING_DATA, LabelledText, data_fingerprint, load_examples
 from bot.training.evaluation import score
 from bot.training.model_io import LoadedClassifier, load_classifier
@@ -135,7 +135,7 @@ class Rollback:
 
 
 def _settings(lang: str) -> TrainSettings:
-    return TrainSettings(lang=lang, component="intent", **DEFAULT_SETTINGS["intent"])
+    return TrainSettings(lang=lang, component="intent", **shipped_settings(lang, "intent"))
 
 
 def _fingerprint(lang: str, data: LearningData) -> str:
