@@ -123,10 +123,10 @@ def test_hidden_layer_model_learns_saves_and_loads(
     trained = request.getfixturevalue(fixture)
     evaluation = _slice("en", 100, "intents_eval.yml")
     texts = [e.text for e in evaluation]
-    predicted = predict_labels(trained.nlp, "intent", texts)  # type: ignore[attr-defined]
+    predicted = predict_labels(trained.nlp, "intent", texts)
     right = sum(label == e.label for (label, _), e in zip(predicted, evaluation, strict=True))
     assert right / len(evaluation) > 0.7
-    out = trained.save(tmp_path / "model")  # type: ignore[attr-defined]
+    out = trained.save(tmp_path / "model")
     assert json.loads((out / "meta.json").read_text())["replique"]["arch"] == arch
     loaded = load_classifier(out)
     assert predict_labels(loaded.nlp, "intent", texts) == predicted
