@@ -60,6 +60,13 @@ _EMPTY_POSITIONS = (
 )
 
 
+def _lookup(index: Any, keys: Any) -> tuple[Any, Any]:
+    """Positions of ``keys`` in the sorted ``index``, and which of them it holds."""
+    at: Any = numpy.searchsorted(index, keys)
+    at[at >= len(index)] = 0
+    return at, index[at] == keys
+
+
 def _no_features(n_docs: int) -> tuple[Any, Any]:
     empty = (numpy.zeros((0,), dtype="int64"), numpy.zeros((0,), dtype="float32"))
     return (*empty, numpy.zeros((0,), dtype="int64"), n_docs), lambda d: []
@@ -201,21 +208,29 @@ def _tfidf_features(
     located: dict[int, tuple[int, int, Any]] = {}
     located_in: list[Any] = [None]
 
-    def token_positions(orth: int, text: str, index: Any) -> tuple[int, int, Any]:
-        """The token's word key, the word's position (-1: unknown), its known n-grams' positions."""
-        found = located.get(orth)
-        if found is None:
-            word, chars = token_keys(orth, text)
-            candidates = numpy.searchsorted(index, chars)
-            candidates[candidates >= len(index)] = 0
-            at = int(numpy.searchsorted(index, numpy.uint64(word)))
-            found = (
-                word,
-                at if at < len(index) and int(index[at]) == word else -1,
-                candidates[index[candidates] == chars],
-            )
-            if len(located) < _TOKEN_CACHE_SIZE:
-                located[orth] = found
+    def locate_new_tokens(
+        orths: list[int], strings: Any, index: Any
+    ) -> dict[int, tuple[int, int, Any]]:
+        """Look up the tokens ``orths`` in the index, all at once: for each, its word key, the
+        word's position (-1: unknown), the positions of its known character n-grams (kept in
+        ``located`` while it has room)."""
+        keys = [token_keys(orth, strings[orth]) for orth in orths]
+        words = numpy.asarray([word for word, _ in keys], dtype="uint64")
+        chars = numpy.concatenate([grams for _, grams in keys])
+        owner = numpy.repeat(numpy.arange(len(keys)), [len(grams) for _, grams in keys])
+        word_at, word_known = _lookup(index, words)
+        char_at, char_known = _lookup(index, chars)
+        known_per_token = numpy.bincount(owner[char_known], minlength=len(keys))
+        split_at = numpy.cumsum(known_per_token)[:-1]
+        known_chars = numpy.split(char_at[char_known], split_at)
+        found = {
+            orth: (int(words[i]), int(word_at[i]) if word_known[i] else -1, known_chars[i])
+            for i, orth in enumerate(orths)
+        }
+        for orth, entry in found.items():
+            if len(located) >= _TOKEN_CACHE_SIZE:
+                break
+            located[orth] = entry
         return found
 
     def locate(docs: list[Doc], index: Any) -> tuple[Any, Any, Any]:
@@ -233,11 +248,10 @@ def _tfidf_features(
             return _EMPTY_POSITIONS
         # Each distinct token is looked up once per batch, then spread back to its places.
         distinct, places = numpy.unique(rows[words_only, 0], return_inverse=True)
-        strings = docs[0].vocab.strings
-        entries = [
-            located.get(orth) or token_positions(orth, strings[orth], index)
-            for orth in distinct.tolist()
-        ]
+        orths = distinct.tolist()
+        new = [orth for orth in orths if orth not in located]
+        found = locate_new_tokens(new, docs[0].vocab.strings, index) if new else {}
+        entries = [located.get(orth) or found[orth] for orth in orths]
         word_docs = rows_docs[words_only].astype("int64")
         word_keys = numpy.asarray([e[0] for e in entries], dtype="uint64")[places]
         unigrams = numpy.asarray([e[1] for e in entries], dtype="int64")[places]
