@@ -249,9 +249,14 @@ def _tfidf_features(
         # Each distinct token is looked up once per batch, then spread back to its places.
         distinct, places = numpy.unique(rows[words_only, 0], return_inverse=True)
         orths = distinct.tolist()
-        new = [orth for orth in orths if orth not in located]
+        # Read once: another thread may clear the cache meanwhile (a model's first batches).
+        cached = [located.get(orth) for orth in orths]
+        new = [orth for orth, entry in zip(orths, cached, strict=True) if entry is None]
         found = locate_new_tokens(new, docs[0].vocab.strings, index) if new else {}
-        entries = [located.get(orth) or found[orth] for orth in orths]
+        entries = [
+            entry if entry is not None else found[orth]
+            for orth, entry in zip(orths, cached, strict=True)
+        ]
         word_docs = rows_docs[words_only].astype("int64")
         word_keys = numpy.asarray([e[0] for e in entries], dtype="uint64")[places]
         unigrams = numpy.asarray([e[1] for e in entries], dtype="int64")[places]
