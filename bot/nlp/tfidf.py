@@ -13,10 +13,13 @@ What TF-IDF + a linear SVM does well, inside spaCy, trained by ``nlp.update`` li
 With ``hidden_width`` the weighted features feed a hidden layer (ReLU, dropout) before the output
 layer instead of the output directly: the hidden layer learns which features mean the same thing
 ("card not here yet" and "still waiting for my card"), which a linear layer over the same features
-cannot. It is worth it with a few thousand examples or more (see docs/benchmarks.md).
+cannot. It is worth it with a few thousand examples or more (see docs/benchmarks.md). With
+``wide`` as well, the linear layer and the hidden one read the features side by side and their
+scores are summed ("wide and deep": ``tfidf_wide``).
 
-Tokens are folded here (:func:`bot.nlp.normalize.fold`) and cached by their ``ORTH``, so the model
-reads the same features whether or not a normaliser ran before it.
+The feature layer is ``bot/nlp/tfidf_features.py``: it folds tokens itself
+(:func:`bot.nlp.normalize.fold`), so the model reads the same features whether or not a
+normaliser ran before it.
 """
 
 from __future__ import annotations
@@ -25,14 +28,12 @@ from collections.abc import Iterable
 from typing import Any
 
 import numpy
-from spacy.attrs import IS_SPACE, ORTH
-from spacy.strings import get_string_id
 from spacy.tokens import Doc
 from spacy.util import registry
 from thinc.api import Linear, Model, chain, softmax_activation
 
-from bot.nlp.normalize import fold
 from bot.nlp.row_gradients import stash_row_gradient, takes_rows
+from bot.nlp.tfidf_features import FEATURES_NAME, tfidf_features
 
 csr_matrix: Any
 try:  # a sparse product is ~10x faster than numpy's gather-and-sum; installed with scikit-learn
@@ -42,34 +43,11 @@ except ImportError:  # the numpy path below gives the same scores, more slowly
 
 __all__ = ["FEATURES_NAME", "build_tfidf_text_classifier", "fit_feature_index"]
 
-#: Name of the feature layer, which :func:`fit_feature_index` looks for in a textcat model.
-FEATURES_NAME = "replique_tfidf_features"
 _LINEAR_NAME = "replique_indexed_linear"
 _HIDDEN_NAME = "replique_relu_dropout"
 _SUM_NAME = "replique_sum"
 #: Standard deviation of a hidden layer's initial weights (zeros would keep its units identical).
 _HIDDEN_INIT_SCALE = 0.02
-#: Tokens whose feature keys are kept in memory per model (a vocabulary rarely needs more).
-_TOKEN_CACHE_SIZE = 200_000
-
-_Batch = tuple[Any, Any, Any]  # feature keys (uint64), block (0 words, 1 characters), doc index
-_EMPTY_POSITIONS = (
-    numpy.zeros((0,), dtype="int64"),
-    numpy.zeros((0,), dtype="int8"),
-    numpy.zeros((0,), dtype="int64"),
-)
-
-
-def _lookup(index: Any, keys: Any) -> tuple[Any, Any]:
-    """Positions of ``keys`` in the sorted ``index``, and which of them it holds."""
-    at: Any = numpy.searchsorted(index, keys)
-    at[at >= len(index)] = 0
-    return at, index[at] == keys
-
-
-def _no_features(n_docs: int) -> tuple[Any, Any]:
-    empty = (numpy.zeros((0,), dtype="int64"), numpy.zeros((0,), dtype="float32"))
-    return (*empty, numpy.zeros((0,), dtype="int64"), n_docs), lambda d: []
 
 
 def build_tfidf_text_classifier(
@@ -89,7 +67,7 @@ def build_tfidf_text_classifier(
     ``hidden_width``: units of a hidden ReLU layer between the features and the output (0: none,
     the output layer reads the features directly); ``hidden_dropout`` is its dropout in training.
     """
-    features = _tfidf_features(ngram_size, char_min, char_max, min_count)
+    features = tfidf_features(ngram_size, char_min, char_max, min_count)
     output = softmax_activation() if exclusive_classes else _sigmoid()
     model: Model[Any, Any]
     if hidden_width > 0 and wide:
@@ -142,190 +120,6 @@ def fit_feature_index(model: Model[Any, Any], docs: Iterable[Doc]) -> int:
         if node.name == _LINEAR_NAME:
             node.set_dim("nI", int(unique_keys.shape[0]), force=True)
     return int(unique_keys.shape[0])
-
-
-def _tfidf_features(
-    ngram_size: int, char_min: int, char_max: int, min_count: int
-) -> Model[Any, Any]:
-    cache: dict[int, tuple[int, Any]] = {}
-
-    def token_keys(orth: int, text: str) -> tuple[int, Any]:
-        found = cache.get(orth)
-        if found is None:
-            norm = fold(text)
-            padded = f" {norm} "
-            grams = {
-                padded[i : i + n]
-                for n in range(char_min, char_max + 1)
-                for i in range(len(padded) - n + 1)
-            }
-            grams.discard(" ")
-            chars = numpy.asarray(sorted(get_string_id("#" + g) for g in grams), dtype="uint64")
-            found = (get_string_id(norm), chars)
-            if len(cache) < _TOKEN_CACHE_SIZE:
-                cache[orth] = found
-        return found
-
-    def extract(docs: list[Doc]) -> _Batch:
-        """Every feature key of every doc, with its block and the index of its doc."""
-        keys: list[Any] = []
-        blocks: list[Any] = []
-        doc_ids: list[Any] = []
-        ops: Any = model.ops
-        for i, doc in enumerate(docs):
-            # Token ids from one array call: building Token objects cost more than the rest.
-            rows = doc.to_array([ORTH, IS_SPACE])
-            if not len(rows):
-                continue
-            strings = doc.vocab.strings
-            tokens = [
-                cache.get(orth) or token_keys(orth, strings[orth])
-                for orth, space in rows.tolist()
-                if not space
-            ]
-            if not tokens:
-                continue
-            words: Any = numpy.asarray([word for word, _ in tokens], dtype="uint64")
-            parts = [words] + [
-                ops.ngrams(n, words) for n in range(2, ngram_size + 1) if len(words) >= n
-            ]
-            word_keys = numpy.concatenate(parts).astype("uint64")
-            char_keys = numpy.concatenate([chars for _, chars in tokens])
-            keys += [word_keys, char_keys]
-            blocks += [
-                numpy.zeros(len(word_keys), dtype="int8"),
-                numpy.ones(len(char_keys), dtype="int8"),
-            ]
-            doc_ids.append(numpy.full(len(word_keys) + len(char_keys), i, dtype="int64"))
-        if not keys:
-            empty = numpy.zeros((0,), dtype="uint64")
-            return empty, numpy.zeros((0,), dtype="int8"), numpy.zeros((0,), dtype="int64")
-        return numpy.concatenate(keys), numpy.concatenate(blocks), numpy.concatenate(doc_ids)
-
-    # Where each token's own features sit in the index (its word, its known character n-grams),
-    # for the index they were looked up in: looking up every key of every message again was a
-    # third of the prediction time.
-    located: dict[int, tuple[int, int, Any]] = {}
-    located_in: list[Any] = [None]
-
-    def locate_new_tokens(
-        orths: list[int], strings: Any, index: Any
-    ) -> dict[int, tuple[int, int, Any]]:
-        """Look up the tokens ``orths`` in the index, all at once: for each, its word key, the
-        word's position (-1: unknown), the positions of its known character n-grams (kept in
-        ``located`` while it has room)."""
-        keys = [token_keys(orth, strings[orth]) for orth in orths]
-        words = numpy.asarray([word for word, _ in keys], dtype="uint64")
-        chars = numpy.concatenate([grams for _, grams in keys])
-        owner = numpy.repeat(numpy.arange(len(keys)), [len(grams) for _, grams in keys])
-        word_at, word_known = _lookup(index, words)
-        char_at, char_known = _lookup(index, chars)
-        known_per_token = numpy.bincount(owner[char_known], minlength=len(keys))
-        split_at = numpy.cumsum(known_per_token)[:-1]
-        known_chars = numpy.split(char_at[char_known], split_at)
-        found = {
-            orth: (int(words[i]), int(word_at[i]) if word_known[i] else -1, known_chars[i])
-            for i, orth in enumerate(orths)
-        }
-        for orth, entry in found.items():
-            if len(located) >= _TOKEN_CACHE_SIZE:
-                break
-            located[orth] = entry
-        return found
-
-    def locate(docs: list[Doc], index: Any) -> tuple[Any, Any, Any]:
-        """The index positions of the features of ``docs`` that the index knows, with their
-        block (0 words, 1 characters) and doc, in the order ``extract`` gives their keys: per
-        doc, word 1- to n-grams, then the character n-grams of each token."""
-        if located_in[0] is not index:
-            located.clear()
-            located_in[0] = index
-        arrays = [doc.to_array([ORTH, IS_SPACE]).reshape(-1, 2) for doc in docs]
-        rows = numpy.concatenate(arrays) if arrays else numpy.zeros((0, 2), dtype="uint64")
-        rows_docs = numpy.repeat(numpy.arange(len(docs)), [len(a) for a in arrays])
-        words_only = rows[:, 1] == 0
-        if not words_only.any():
-            return _EMPTY_POSITIONS
-        # Each distinct token is looked up once per batch, then spread back to its places.
-        distinct, places = numpy.unique(rows[words_only, 0], return_inverse=True)
-        orths = distinct.tolist()
-        # Read once: another thread may clear the cache meanwhile (a model's first batches).
-        cached = [located.get(orth) for orth in orths]
-        new = [orth for orth, entry in zip(orths, cached, strict=True) if entry is None]
-        found = locate_new_tokens(new, docs[0].vocab.strings, index) if new else {}
-        entries = [
-            entry if entry is not None else found[orth]
-            for orth, entry in zip(orths, cached, strict=True)
-        ]
-        word_docs = rows_docs[words_only].astype("int64")
-        word_keys = numpy.asarray([e[0] for e in entries], dtype="uint64")[places]
-        unigrams = numpy.asarray([e[1] for e in entries], dtype="int64")[places]
-        token_chars = [entries[j][2] for j in places.tolist()]
-        chars_per_token = numpy.asarray([len(e[2]) for e in entries], dtype="int64")[places]
-        ops: Any = model.ops
-        parts = [unigrams[unigrams >= 0]]
-        part_docs = [word_docs[unigrams >= 0]]
-        for n in range(2, ngram_size + 1):
-            if len(word_keys) < n:
-                break
-            # n-grams of the whole batch, less those that straddle two messages.
-            within = word_docs[: len(word_keys) - n + 1] == word_docs[n - 1 :]
-            grams = ops.ngrams(n, word_keys)[within]
-            at: Any = numpy.searchsorted(index, grams)
-            at[at >= len(index)] = 0
-            known = index[at] == grams
-            parts.append(at[known])
-            part_docs.append(word_docs[: len(word_keys) - n + 1][within][known])
-        n_word_features = sum(len(part) for part in parts)
-        parts.append(numpy.concatenate(token_chars).astype("int64"))
-        part_docs.append(numpy.repeat(word_docs, chars_per_token))
-        positions = numpy.concatenate(parts)
-        doc_ids = numpy.concatenate(part_docs)
-        blocks = numpy.zeros(len(positions), dtype="int8")
-        blocks[n_word_features:] = 1
-        # Back to the order of one doc after the other (stable: each doc's own order is kept).
-        order = numpy.argsort(doc_ids, kind="stable")
-        return positions[order], blocks[order], doc_ids[order]
-
-    def forward(model: Model[Any, Any], docs: list[Doc], is_train: bool) -> tuple[Any, Any]:
-        index = model.attrs["keys"]
-        if index is not None and not isinstance(index, numpy.ndarray):
-            # Read back from disk as plain lists.
-            index = model.attrs["keys"] = numpy.asarray(index, dtype="uint64")
-            model.attrs["idf"] = numpy.asarray(model.attrs["idf"], dtype="float32")
-        if index is None or len(index) == 0:
-            return _no_features(len(docs))
-        positions, blocks, doc_ids = locate(docs, index)
-        if len(positions) == 0:
-            return _no_features(len(docs))
-        rate = model.attrs["dropout_rate"]
-        if is_train and rate:
-            # Feature dropout: each update sees a random part of each message, which keeps the
-            # classifier from leaning on a few features (set by nlp.update's ``drop``).
-            kept = numpy.random.random_sample(len(positions)) >= rate
-            positions, blocks, doc_ids = positions[kept], blocks[kept], doc_ids[kept]
-        # One row per (doc, block, feature) with its count.
-        combined = (doc_ids * 2 + blocks) * len(index) + positions
-        unique, counts = numpy.unique(combined, return_counts=True)
-        features = unique % len(index)
-        groups = unique // len(index)
-        weights = (1.0 + numpy.log(counts.astype("float32"))) * model.attrs["idf"][features]
-        norms = numpy.sqrt(numpy.bincount(groups, weights=weights * weights))
-        weights = (weights / norms[groups]).astype("float32")
-        return (features, weights, groups // 2, len(docs)), lambda d: []
-
-    model: Model[Any, Any] = Model(
-        FEATURES_NAME,
-        forward,
-        attrs={
-            "keys": None,
-            "idf": None,
-            "min_count": min_count,
-            "dropout_rate": 0.0,
-            "extract": extract,
-        },
-    )
-    return model
 
 
 def _indexed_linear(
