@@ -68,41 +68,54 @@ def tfidf_features(
                 cache[orth] = found
         return found
 
-    def extract(docs: list[Doc]) -> _Batch:
-        """Every feature key of every doc, with its block and the index of its doc."""
-        keys: list[Any] = []
-        blocks: list[Any] = []
-        doc_ids: list[Any] = []
+    def words_of(docs: list[Doc]) -> tuple[list[int], Any, Any] | None:
+        """The distinct tokens of ``docs`` (their ORTH, spaces left out), where each word of the
+        batch is among them, and the doc of each word; None when there is no word at all."""
+        # Token ids from one array call per doc: building Token objects cost more than the rest.
+        arrays = [doc.to_array([ORTH, IS_SPACE]).reshape(-1, 2) for doc in docs]
+        rows = numpy.concatenate(arrays) if arrays else numpy.zeros((0, 2), dtype="uint64")
+        rows_docs = numpy.repeat(numpy.arange(len(docs)), [len(a) for a in arrays])
+        words_only = rows[:, 1] == 0
+        if not words_only.any():
+            return None
+        distinct, places = numpy.unique(rows[words_only, 0], return_inverse=True)
+        return distinct.tolist(), places, rows_docs[words_only].astype("int64")
+
+    def word_ngrams(word_keys: Any, word_docs: Any) -> list[tuple[Any, Any]]:
+        """Keys of the word 2- to n-grams of the whole batch and their docs, less the n-grams
+        that would straddle two messages."""
         ops: Any = model.ops
-        for i, doc in enumerate(docs):
-            # Token ids from one array call: building Token objects cost more than the rest.
-            rows = doc.to_array([ORTH, IS_SPACE])
-            if not len(rows):
-                continue
-            strings = doc.vocab.strings
-            tokens = [
-                cache.get(orth) or token_keys(orth, strings[orth])
-                for orth, space in rows.tolist()
-                if not space
-            ]
-            if not tokens:
-                continue
-            words: Any = numpy.asarray([word for word, _ in tokens], dtype="uint64")
-            parts = [words] + [
-                ops.ngrams(n, words) for n in range(2, ngram_size + 1) if len(words) >= n
-            ]
-            word_keys = numpy.concatenate(parts).astype("uint64")
-            char_keys = numpy.concatenate([chars for _, chars in tokens])
-            keys += [word_keys, char_keys]
-            blocks += [
-                numpy.zeros(len(word_keys), dtype="int8"),
-                numpy.ones(len(char_keys), dtype="int8"),
-            ]
-            doc_ids.append(numpy.full(len(word_keys) + len(char_keys), i, dtype="int64"))
-        if not keys:
-            empty = numpy.zeros((0,), dtype="uint64")
-            return empty, numpy.zeros((0,), dtype="int8"), numpy.zeros((0,), dtype="int64")
-        return numpy.concatenate(keys), numpy.concatenate(blocks), numpy.concatenate(doc_ids)
+        grams = []
+        for n in range(2, ngram_size + 1):
+            if len(word_keys) < n:
+                break
+            starts = word_docs[: len(word_keys) - n + 1]
+            within = starts == word_docs[n - 1 :]
+            grams.append((ops.ngrams(n, word_keys)[within], starts[within]))
+        return grams
+
+    def extract(docs: list[Doc]) -> _Batch:
+        """Every feature key of every doc, with its block (0 words, 1 characters) and the index
+        of its doc (``fit_feature_index`` builds the index from them)."""
+        words = words_of(docs)
+        if words is None:
+            return numpy.zeros((0,), dtype="uint64"), *_EMPTY_POSITIONS[1:]
+        orths, places, word_docs = words
+        strings = docs[0].vocab.strings
+        entries = [cache.get(orth) or token_keys(orth, strings[orth]) for orth in orths]
+        word_keys = numpy.asarray([word for word, _ in entries], dtype="uint64")[places]
+        parts, part_docs = [word_keys], [word_docs]
+        for grams, gram_docs in word_ngrams(word_keys, word_docs):
+            parts.append(grams)
+            part_docs.append(gram_docs)
+        n_word_keys = sum(len(part) for part in parts)
+        parts.append(numpy.concatenate([entries[j][1] for j in places.tolist()]))
+        part_docs.append(
+            numpy.repeat(word_docs, numpy.asarray([len(e[1]) for e in entries])[places])
+        )
+        blocks = numpy.ones(sum(len(part) for part in parts), dtype="int8")
+        blocks[:n_word_keys] = 0
+        return numpy.concatenate(parts).astype("uint64"), blocks, numpy.concatenate(part_docs)
 
     # Where each token's own features sit in the index (its word, its known character n-grams),
     # for the index they were looked up in: looking up every key of every message again was a
@@ -137,20 +150,17 @@ def tfidf_features(
 
     def locate(docs: list[Doc], index: Any) -> tuple[Any, Any, Any]:
         """The index positions of the features of ``docs`` that the index knows, with their
-        block (0 words, 1 characters) and doc, in the order ``extract`` gives their keys: per
-        doc, word 1- to n-grams, then the character n-grams of each token."""
+        block (0 words, 1 characters) and doc, per doc: word 1- to n-grams, then the character
+        n-grams of each token (the order feature dropout draws in, so seeded models stay as
+        they were)."""
         if located_in[0] is not index:
             located.clear()
             located_in[0] = index
-        arrays = [doc.to_array([ORTH, IS_SPACE]).reshape(-1, 2) for doc in docs]
-        rows = numpy.concatenate(arrays) if arrays else numpy.zeros((0, 2), dtype="uint64")
-        rows_docs = numpy.repeat(numpy.arange(len(docs)), [len(a) for a in arrays])
-        words_only = rows[:, 1] == 0
-        if not words_only.any():
+        words = words_of(docs)
+        if words is None:
             return _EMPTY_POSITIONS
         # Each distinct token is looked up once per batch, then spread back to its places.
-        distinct, places = numpy.unique(rows[words_only, 0], return_inverse=True)
-        orths = distinct.tolist()
+        orths, places, word_docs = words
         # Read once: another thread may clear the cache meanwhile (a model's first batches).
         cached = [located.get(orth) for orth in orths]
         new = [orth for orth, entry in zip(orths, cached, strict=True) if entry is None]
@@ -159,25 +169,16 @@ def tfidf_features(
             entry if entry is not None else found[orth]
             for orth, entry in zip(orths, cached, strict=True)
         ]
-        word_docs = rows_docs[words_only].astype("int64")
         word_keys = numpy.asarray([e[0] for e in entries], dtype="uint64")[places]
         unigrams = numpy.asarray([e[1] for e in entries], dtype="int64")[places]
         token_chars = [entries[j][2] for j in places.tolist()]
         chars_per_token = numpy.asarray([len(e[2]) for e in entries], dtype="int64")[places]
-        ops: Any = model.ops
         parts = [unigrams[unigrams >= 0]]
         part_docs = [word_docs[unigrams >= 0]]
-        for n in range(2, ngram_size + 1):
-            if len(word_keys) < n:
-                break
-            # n-grams of the whole batch, less those that straddle two messages.
-            within = word_docs[: len(word_keys) - n + 1] == word_docs[n - 1 :]
-            grams = ops.ngrams(n, word_keys)[within]
-            at: Any = numpy.searchsorted(index, grams)
-            at[at >= len(index)] = 0
-            known = index[at] == grams
+        for grams, gram_docs in word_ngrams(word_keys, word_docs):
+            at, known = _lookup(index, grams)
             parts.append(at[known])
-            part_docs.append(word_docs[: len(word_keys) - n + 1][within][known])
+            part_docs.append(gram_docs[known])
         n_word_features = sum(len(part) for part in parts)
         parts.append(numpy.concatenate(token_chars).astype("int64"))
         part_docs.append(numpy.repeat(word_docs, chars_per_token))
