@@ -284,6 +284,10 @@ def test_dockerfile_builds_apart_and_runs_unprivileged() -> None:
     assert stages[0][1] == "builder"
     assert "slim" in stages[-1][0]
     assert re.search(r"pip wheel .*--wheel-dir /wheels", text)
+    # The dependencies come from the lock, hashes checked; the project's wheel adds none.
+    assert re.search(r"pip wheel .*--require-hashes .*-r requirements\.lock", text)
+    assert re.search(r"pip wheel .*--no-deps \.$", text, re.MULTILINE)
+    assert "--no-index" in text
     assert "from=builder" in text
     (user,) = re.findall(r"^USER\s+(\S+)", text, re.MULTILINE)
     uid = user.split(":")[0]
@@ -303,6 +307,7 @@ def test_build_context_sends_only_the_sources() -> None:
     assert rules[0] == "**"
     assert {r for r in rules if r.startswith("!")} == {
         "!pyproject.toml",
+        "!requirements.lock",
         "!README.md",
         "!bot/**",
         "!templates/**",
