@@ -63,9 +63,10 @@ def test_shipped_models_use_the_trainers_default_recipe(lang: str, component: st
 
     meta = json.loads((DEFAULT_MODELS / lang / component / "meta.json").read_text())["replique"]
     # The architecture is pinned per model (``auto``'s hidden layer would be a model about 17
-    # times larger): the wide and deep one for English intents, the linear one elsewhere;
-    # everything else is the trainer's default recipe.
-    expected = "tfidf_wide" if (lang, component) == ("en", "intent") else "tfidf"
+    # times larger): the wide and deep one for English intents, word vectors for French moods,
+    # the linear one elsewhere; everything else is the trainer's default recipe.
+    pinned = {("en", "intent"): "tfidf_wide", ("fr", "sentiment"): "tfidf_vectors"}
+    expected = pinned.get((lang, component), "tfidf")
     assert shipped_settings(lang, component)["arch"] == meta["arch"] == expected
     assert meta["refit"] is True
     # Scored on the evaluation set at build time, never trained on it.
