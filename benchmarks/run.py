@@ -60,7 +60,7 @@ TARGETS = {
     "latency_p50_ms": "-",
     "latency_p99_ms": "<= 10",
     "startup_s": "<= 3",
-    "peak_rss_mb": "<= 400",
+    "peak_rss_mb": "<= 500",
 }
 
 

@@ -79,8 +79,12 @@ def static_vectors(package: str, width: int) -> Model[Any, Any]:
         table: Any = model.get_param("table")
         token_at, token_docs = positions_of(docs, model.get_param("keys"))
         if len(token_at):
-            rows = model.get_param("rows")[token_at]
-            numpy.add.at(means, token_docs, table[rows].astype("float32"))
+            # Each distinct row converted once; then one sum per doc over its contiguous tokens
+            # (numpy.add.at took two thirds of the model's time).
+            distinct, inverse = numpy.unique(model.get_param("rows")[token_at], return_inverse=True)
+            vectors: Any = table[distinct].astype("float32")[inverse]
+            starts = numpy.flatnonzero(numpy.r_[True, token_docs[1:] != token_docs[:-1]])
+            means[token_docs[starts]] = numpy.add.reduceat(vectors, starts)
             # The direction of the mean is what it says; its length only says how alike the
             # words are, and would make long messages weigh less than short ones.
             means /= numpy.maximum(numpy.linalg.norm(means, axis=1, keepdims=True), 1e-6)
