@@ -61,6 +61,12 @@ MESSAGES: Entries = {
         "fr": "cette architecture lit les vecteurs de mots du paquet spaCy {package}, qui n'est "
               "pas installé : pip install 'replique[vectors]' (ou choisissez un autre --arch)",
     },
+    "training.vectors_language": {
+        "en": "the word vectors of {package} are for language {vectors!r}, the data is {lang!r}: "
+              "choose another --arch",
+        "fr": "les vecteurs de mots de {package} sont pour la langue {vectors!r}, les données en "
+              "{lang!r} : choisissez un autre --arch",
+    },
     "training.one_label": {
         "en": "training needs at least two different labels",
         "fr": "l'entraînement demande au moins deux étiquettes différentes",

@@ -32,8 +32,9 @@ VECTORS_NAME = "replique_static_vectors"
 #: Tokens whose table row is kept in memory per model.
 _TOKEN_CACHE_SIZE = 200_000
 
-#: Reads a package's vectors: its keys' strings, the row of each, and the table (rows x width).
-VectorSource = Callable[[str], tuple[list[str], Any, Any]]
+#: Reads a package's vectors: its language, its keys' strings, the row of each, and the table
+#: (rows x width).
+VectorSource = Callable[[str], tuple[str, list[str], Any, Any]]
 
 
 def static_vectors(package: str, width: int) -> Model[Any, Any]:
@@ -101,28 +102,38 @@ def static_vectors(package: str, width: int) -> Model[Any, Any]:
 
 
 @lru_cache(maxsize=1)
-def load_package_vectors(package: str) -> tuple[list[str], Any, Any]:
-    """The vectors of the installed spaCy pipeline ``package``: its keys' strings, the row of
-    each, the table (read when a model is trained, never when one is loaded)."""
+def load_package_vectors(package: str) -> tuple[str, list[str], Any, Any]:
+    """The vectors of the installed spaCy pipeline ``package``: its language, its keys' strings,
+    the row of each, the table (read when a model is trained, never when one is loaded)."""
     import spacy
 
     if not spacy.util.is_package(package):
         raise TrainingDataError("training.no_vectors", package=package)
-    vocab = spacy.load(package).vocab
+    nlp = spacy.load(package)
+    vocab = nlp.vocab
     keys = list(vocab.vectors.key2row.keys())
     rows = numpy.asarray([vocab.vectors.key2row[k] for k in keys], dtype="int64")
     table = numpy.asarray(vocab.vectors.data, dtype="float32")
-    return [vocab.strings[k] for k in keys], rows, table
+    return str(nlp.lang), [vocab.strings[k] for k in keys], rows, table
 
 
-def fit_static_vectors(model: Model[Any, Any], source: VectorSource = load_package_vectors) -> int:
+def fit_static_vectors(
+    model: Model[Any, Any], lang: str | None = None, source: VectorSource = load_package_vectors
+) -> int:
     """Put the vectors of the package the model's vector layer names into it (lower-cased words;
     where two words differ only by case, the one in lower case, else the first, gives the row).
-    Returns the number of words kept (0: the model has no vector layer)."""
+    ``lang``: the language of the training data, which the vectors must be of. Returns the number
+    of words kept (0: the model has no vector layer)."""
     layer = next((node for node in model.walk() if node.name == VECTORS_NAME), None)
     if layer is None:
         return 0
-    words, rows, table = source(str(layer.attrs["package"]))
+    package = str(layer.attrs["package"])
+    vectors_lang, words, rows, table = source(package)
+    if lang is not None and vectors_lang != lang:
+        # French vectors would read English words as unknown or as French ones: say so.
+        raise TrainingDataError(
+            "training.vectors_language", package=package, vectors=vectors_lang, lang=lang
+        )
     chosen: dict[int, int] = {}
     for word, row in zip(words, rows.tolist(), strict=True):
         key = get_string_id(word.lower())

