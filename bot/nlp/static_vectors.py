@@ -41,54 +41,56 @@ def static_vectors(package: str, width: int) -> Model[Any, Any]:
     """Each doc's mean word vector, scaled to unit length as each TF-IDF block is, from the table
     ``fit_static_vectors`` put in the model (``package`` names where it comes from, ``width`` its
     dimensions). A doc without a known word reads as zeros."""
-    # Where each token (by ORTH) sits among the model's keys, -1 for unknown words.
+    # The table row of each token (by ORTH), -1 for words the table does not know.
     cache: dict[int, int] = {}
 
-    def positions_of(docs: list[Doc], keys: Any) -> tuple[Any, Any]:
-        """The position among ``keys`` of each known word of ``docs``, and the index of its doc."""
+    def rows_of(docs: list[Doc], keys: Any, rows: Any) -> tuple[Any, Any]:
+        """The table row of each known word of ``docs``, and the index of its doc (in order)."""
         arrays = [doc.to_array([ORTH, IS_SPACE]).reshape(-1, 2) for doc in docs]
         tokens = numpy.concatenate(arrays)
-        token_docs = numpy.repeat(numpy.arange(len(docs)), [len(a) for a in arrays])
         words = tokens[:, 1] == 0
-        distinct, places = numpy.unique(tokens[words, 0], return_inverse=True)
-        orths = distinct.tolist()
-        # Read once: another thread may add to the cache meanwhile.
-        cached = [cache.get(orth) for orth in orths]
-        new = [orth for orth, at in zip(orths, cached, strict=True) if at is None]
-        found: dict[int, int] = {}
-        if new:
+        token_docs = numpy.repeat(numpy.arange(len(docs)), [len(a) for a in arrays])[words]
+        orths = tokens[words, 0].tolist()
+        # Read once: another thread may add to the cache meanwhile. A dictionary per token is
+        # cheaper than sorting the batch's tokens for the few messages of a live service.
+        found = [cache.get(orth) for orth in orths]
+        if None in found:
+            new = sorted({orth for orth, row in zip(orths, found, strict=True) if row is None})
             strings = docs[0].vocab.strings
             wanted = numpy.asarray(
                 [get_string_id(strings[orth].lower()) for orth in new], dtype="uint64"
             )
             at: Any = numpy.searchsorted(keys, wanted)
             at[at >= len(keys)] = 0
-            found = dict(zip(new, numpy.where(keys[at] == wanted, at, -1).tolist(), strict=True))
+            looked_up = numpy.where(keys[at] == wanted, rows[at], -1).tolist()
+            rows_of_new = dict(zip(new, looked_up, strict=True))
             if len(cache) < _TOKEN_CACHE_SIZE:
-                cache.update(found)
-        where = [
-            at if at is not None else found[orth] for orth, at in zip(orths, cached, strict=True)
-        ]
-        token_at = numpy.asarray(where, dtype="int64")[places]
-        known = token_at >= 0
-        return token_at[known], token_docs[words][known]
+                cache.update(rows_of_new)
+            found = [
+                row if row is not None else rows_of_new[orth]
+                for orth, row in zip(orths, found, strict=True)
+            ]
+        token_rows = numpy.asarray(found, dtype="int64")
+        known = token_rows >= 0
+        return token_rows[known], token_docs[known]
 
     def forward(model: Model[Any, Any], docs: list[Doc], is_train: bool) -> tuple[Any, Any]:
         means: Any = numpy.zeros((len(docs), model.get_dim("nO")), dtype="float32")
         if not docs or not model.has_param("table"):
             return means, lambda d: []
-        table: Any = model.get_param("table")
-        token_at, token_docs = positions_of(docs, model.get_param("keys"))
-        if len(token_at):
-            # Each distinct row converted once; then one sum per doc over its contiguous tokens
-            # (numpy.add.at took two thirds of the model's time).
-            distinct, inverse = numpy.unique(model.get_param("rows")[token_at], return_inverse=True)
-            vectors: Any = table[distinct].astype("float32")[inverse]
-            starts = numpy.flatnonzero(numpy.r_[True, token_docs[1:] != token_docs[:-1]])
+        token_rows, token_docs = rows_of(docs, model.get_param("keys"), model.get_param("rows"))
+        if len(token_rows):
+            vectors: Any = model.get_param("table")[token_rows].astype("float32")
+            # One sum per doc over its contiguous tokens (numpy.add.at took two thirds of the
+            # model's time).
+            starts = numpy.flatnonzero(
+                numpy.concatenate(([True], token_docs[1:] != token_docs[:-1]))
+            )
             means[token_docs[starts]] = numpy.add.reduceat(vectors, starts)
             # The direction of the mean is what it says; its length only says how alike the
             # words are, and would make long messages weigh less than short ones.
-            means /= numpy.maximum(numpy.linalg.norm(means, axis=1, keepdims=True), 1e-6)
+            lengths = numpy.sqrt(numpy.einsum("ij,ij->i", means, means))
+            means /= numpy.maximum(lengths, 1e-6)[:, None]
         # Fixed features: nothing to learn here, the linear layer after it learns.
         return means, lambda d: []
 
