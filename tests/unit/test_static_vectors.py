@@ -5,7 +5,6 @@ package is a clear error."""
 from __future__ import annotations
 
 import json
-from dataclasses import replace
 from pathlib import Path
 from typing import Any, cast
 
@@ -18,9 +17,10 @@ import bot.nlp.static_vectors as static_vectors
 from bot.errors import TrainingDataError
 from bot.nlp.static_vectors import fit_static_vectors
 from bot.nlp.tfidf import build_tfidf_text_classifier
-from bot.training.datasets import TRAINING_DATA, LabelledText, load_examples
+from bot.training.datasets import LabelledText
 from bot.training.model_io import load_classifier
 from bot.training.trainer import TrainedModel, TrainSettings, predict_labels, train_classifier
+from tests.training_slices import labelled_slice
 
 _WORDS = ["colis", "Colis", "Paquet", "merci", "Merci"]
 # colis and paquet mean the same (the same row); merci is elsewhere.
@@ -94,14 +94,7 @@ def test_a_missing_vector_package_is_a_clear_error(monkeypatch: pytest.MonkeyPat
 
 
 def _slice(per_label: int, source: str) -> list[LabelledText]:
-    labels = ("order_status", "thanks", "opt_out", "return_refund", "other")
-    counts: dict[str, int] = {}
-    out = []
-    for e in load_examples(TRAINING_DATA / "fr" / source):
-        if e.label in labels and counts.get(e.label, 0) < per_label:
-            counts[e.label] = counts.get(e.label, 0) + 1
-            out.append(e)
-    return out
+    return labelled_slice("fr", per_label, source)
 
 
 @pytest.fixture(scope="module")
@@ -139,18 +132,6 @@ def test_the_vectors_carry_words_the_training_data_never_used(
     read = layer.predict([nlp.make_doc(w) for w in ("colis", "paquet", "tournesol")])
     assert read.shape == (3, 300)
     assert float(read[0] @ read[1]) > float(read[0] @ read[2]) + 0.1
-
-
-def test_a_label_added_after_training_starts_improbable(vectors_model: TrainedModel) -> None:
-    settings = replace(vectors_model.settings, max_epochs=2)
-    nlp = train_classifier(_slice(15, "intents.yml"), settings).nlp
-    textcat = cast(TextCategorizer, nlp.get_pipe("intent"))
-    before = predict_labels(nlp, "intent", ["où est mon colis"])
-    textcat.add_label("loyalty_points")
-    scores = textcat.predict([nlp.make_doc("où est mon colis")])
-    assert scores.shape[1] == len(textcat.labels)
-    assert float(scores[0, -1]) < 1e-6
-    assert predict_labels(nlp, "intent", ["où est mon colis"])[0][0] == before[0][0]
 
 
 def test_same_seed_same_vectors_model() -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import csv
 import json
-from dataclasses import replace
 from pathlib import Path
 from typing import cast
 
@@ -15,7 +14,7 @@ from typer.testing import CliRunner
 
 import bot.nlp.tfidf as tfidf
 from bot.cli import app
-from bot.training.datasets import TRAINING_DATA, LabelledText, load_examples
+from bot.training.datasets import LabelledText
 from bot.training.model_io import load_classifier
 from bot.training.trainer import (
     HIDDEN_LAYER_FROM,
@@ -24,18 +23,9 @@ from bot.training.trainer import (
     resolve_arch,
     train_classifier,
 )
+from tests.training_slices import labelled_slice
 
-_LABELS = ("order_status", "thanks", "opt_out", "return_refund", "other")
-
-
-def _slice(lang: str, per_label: int, source: str = "intents.yml") -> list[LabelledText]:
-    counts: dict[str, int] = {}
-    out = []
-    for e in load_examples(TRAINING_DATA / lang / source):
-        if e.label in _LABELS and counts.get(e.label, 0) < per_label:
-            counts[e.label] = counts.get(e.label, 0) + 1
-            out.append(e)
-    return out
+_slice = labelled_slice
 
 
 @pytest.fixture(scope="module")
@@ -132,20 +122,27 @@ def test_hidden_layer_model_learns_saves_and_loads(
     assert predict_labels(loaded.nlp, "intent", texts) == predicted
 
 
-@pytest.mark.parametrize("fixture", ["french_model", "hidden_model", "wide_model"])
-def test_a_label_added_after_training_starts_improbable(
-    fixture: str, request: pytest.FixtureRequest
-) -> None:
-    # Trained anew: adding a label changes the model, and the fixtures are shared.
-    settings = request.getfixturevalue(fixture).settings
-    nlp = train_classifier(_slice("en", 15), replace(settings, lang="en", max_epochs=2)).nlp
+@pytest.mark.parametrize(
+    ("arch", "lang", "text"),
+    [
+        ("tfidf", "en", "where is my parcel"),
+        ("tfidf_hidden", "en", "where is my parcel"),
+        ("tfidf_wide", "en", "where is my parcel"),
+        ("tfidf_vectors", "fr", "où est mon colis"),
+    ],
+)
+def test_a_label_added_after_training_starts_improbable(arch: str, lang: str, text: str) -> None:
+    # Every output layer of the architecture (the hidden layer's, the linear one beside it, the
+    # vectors' one) gets the new column.
+    settings = TrainSettings(lang=lang, arch=arch, seed=2, max_epochs=2)
+    nlp = train_classifier(_slice(lang, 15), settings).nlp
     textcat = cast(TextCategorizer, nlp.get_pipe("intent"))
-    before = predict_labels(nlp, "intent", ["where is my parcel"])
+    before = predict_labels(nlp, "intent", [text])
     textcat.add_label("loyalty_points")
-    scores = textcat.predict([nlp.make_doc("where is my parcel")])
+    scores = textcat.predict([nlp.make_doc(text)])
     assert scores.shape[1] == len(textcat.labels)
     assert float(scores[0, -1]) < 1e-6
-    assert predict_labels(nlp, "intent", ["where is my parcel"])[0][0] == before[0][0]
+    assert predict_labels(nlp, "intent", [text])[0][0] == before[0][0]
 
 
 @pytest.mark.parametrize("arch", ["auto", "tfidf_hidden", "tfidf_wide"])
