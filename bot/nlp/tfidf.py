@@ -15,7 +15,9 @@ layer instead of the output directly: the hidden layer learns which features mea
 ("card not here yet" and "still waiting for my card"), which a linear layer over the same features
 cannot. It is worth it with a few thousand examples or more (see docs/benchmarks.md). With
 ``wide`` as well, the linear layer and the hidden one read the features side by side and their
-scores are summed ("wide and deep": ``tfidf_wide``).
+scores are summed ("wide and deep": ``tfidf_wide``). With ``vectors``, each message's mean word
+vector (``bot/nlp/static_vectors.py``) goes through a linear layer of its own, whose scores are
+added too (``tfidf_vectors``).
 
 The feature layer is ``bot/nlp/tfidf_features.py``: it folds tokens itself
 (:func:`bot.nlp.normalize.fold`), so the model reads the same features whether or not a

@@ -41,10 +41,11 @@ DEFAULT_SETTINGS: dict[str, dict[str, Any]] = {
 #: ``tfidf_wide``: on public English data it was right 2.3 points more often than ``tfidf`` (Bitext)
 #: with no loss on the shipped evaluation set, for a 32 MB model instead of 7 MB; in French, and
 #: for moods, it gained on one set and lost on another, so they stay linear. French moods read
-#: static word vectors too (``tfidf_vectors``): 88.7 to 89.9 % on the shipped evaluation set and
-#: 77.0 to 80.2 % on public shop reviews, for an 18 MB model instead of 2 MB; French intents gained
-#: on the evaluation set and lost on a public live chat with them, so they stay linear
-#: (docs/benchmarks.md).
+#: static word vectors too (``tfidf_vectors``): over four seeds, 88.6 to 90.1 % on the shipped
+#: evaluation set and 75.7 to 79.9 % on public shop reviews, for an 18 MB model instead of 2 MB.
+#: French intents gained two points on the evaluation set with them and tied on a public live
+#: chat; they stay linear because ``replique learn`` retrains them in the service, which would
+#: then need the vector package (docs/benchmarks.md).
 LANGUAGE_SETTINGS: dict[tuple[str, str], dict[str, Any]] = {
     ("en", "intent"): {"arch": "tfidf_wide"},
     ("fr", "sentiment"): {"arch": "tfidf_vectors"},
