@@ -77,32 +77,32 @@ def build_tfidf_text_classifier(
     """
     features = tfidf_features(ngram_size, char_min, char_max, min_count)
     output = softmax_activation() if exclusive_classes else _sigmoid()
-    model: Model[Any, Any]
+    # The layers from the features to the TF-IDF scores; the output activation comes after.
+    scoring: list[Model[Any, Any]]
+    refs: dict[str, Model[Any, Any]] = {}
     if hidden_width > 0 and wide:
         hidden = _indexed_linear(hidden_width, init_scale=_HIDDEN_INIT_SCALE, row_wise=True)
         output_layer: Model[Any, Any] = Linear(nO)
         deep: Model[Any, Any] = chain(hidden, _relu_dropout(hidden_dropout), output_layer)
-        wide_layer = _indexed_linear(nO)
-        model = chain(features, _summed(wide_layer, deep), output)
-        model.set_ref("wide_layer", wide_layer)
+        refs["wide_layer"] = wide_layer = _indexed_linear(nO)
+        scoring = [features, _summed(wide_layer, deep)]
     elif hidden_width > 0:
         # Row-wise updates: a batch uses a few thousand of the hidden layer's rows, and updating
         # all of them at every step took 80 % of the training time (bot/training/row_updates.py).
         hidden = _indexed_linear(hidden_width, init_scale=_HIDDEN_INIT_SCALE, row_wise=True)
         output_layer = Linear(nO)
-        model = chain(features, hidden, _relu_dropout(hidden_dropout), output_layer, output)
+        scoring = [features, hidden, _relu_dropout(hidden_dropout), output_layer]
     else:
         output_layer = _indexed_linear(nO)
-        model = chain(features, output_layer, output)
+        scoring = [features, output_layer]
     if vectors:
         # The vectors' scores are added to the TF-IDF part's, before the output activation.
-        vector_layer = Linear(nO, vectors_width)
-        tfidf_part: Model[Any, Any] = chain(*model.layers[:-1])
+        refs["vector_layer"] = vector_layer = Linear(nO, vectors_width)
         reading: Model[Any, Any] = chain(static_vectors(vectors, vectors_width), vector_layer)
-        model = chain(_summed(tfidf_part, reading), output)
-        model.set_ref("vector_layer", vector_layer)
-        if hidden_width > 0 and wide:
-            model.set_ref("wide_layer", wide_layer)
+        scoring = [_summed(chain(*scoring), reading)]
+    model: Model[Any, Any] = chain(*scoring, output)
+    for name, layer in refs.items():
+        model.set_ref(name, layer)
     if nO is not None:
         model.set_dim("nO", nO)
     model.set_ref("output_layer", output_layer)
